@@ -1,0 +1,55 @@
+"""The test job's database, its update mode, and which doc fences pytest-markdown-docs runs.
+
+The controller process picks the database once: $TEST_DATABASE_URL if set (checked, one clear
+line if unusable), otherwise a throwaway PostgreSQL it starts and stops. It exports the URL as
+TEST_DATABASE_URL, so xdist workers, recipe runs and notebook kernels all share that server.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from harness import database, pgserver
+from harness.dburl import DatabaseURL
+from harness.fences import is_include
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-recorded", action="store_true",
+        help="rewrite recorded outputs (recipes, notebooks, console fences) from real runs",
+    )
+
+
+def pytest_configure(config):
+    if os.environ.get("PYTEST_XDIST_WORKER") or config.option.collectonly:
+        return
+    try:
+        url = database.from_environment()
+        if url is None:
+            server = pgserver.start()
+            config.add_cleanup(server.stop)
+            os.environ[database.ENV] = str(server.url())
+    except (database.DatabaseUnavailable, pgserver.PostgresNotFound, RuntimeError) as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Fences that only include a recipe file are tested through the recipe, not executed."""
+    included = [i for i in items if is_include(getattr(i, "code", None))]
+    if included:
+        config.hook.pytest_deselected(items=included)
+        items[:] = [i for i in items if i not in included]
+
+
+@pytest.fixture(scope="session")
+def base_url() -> DatabaseURL:
+    """The server every test uses; recipe runs get fresh databases on it."""
+    return DatabaseURL.parse(os.environ[database.ENV])
+
+
+@pytest.fixture(scope="session")
+def update_recorded(request) -> bool:
+    return request.config.getoption("--update-recorded")

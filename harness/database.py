@@ -1,0 +1,132 @@
+"""Which server the tests use, and fresh per-run databases on it.
+
+TEST_DATABASE_URL set: that server is used and nothing is started. Unset: a throwaway
+server is started (harness.pgserver). Either way each recipe run gets a database of its
+own, created from the base URL's role and dropped afterwards; only databases this module
+created, named `<base>_r<hex>` with "test" in the name, are ever dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+import asyncpg
+
+from harness import pgserver
+from harness.dburl import BadDatabaseURL, DatabaseURL
+
+ENV = "TEST_DATABASE_URL"
+TEST_DATABASE_NAME = pgserver.TEST_DATABASE
+CONNECT_TIMEOUT = 5
+
+
+class DatabaseUnavailable(RuntimeError):
+    """Raised with one line that says what is wrong; the password is masked."""
+
+
+def _run(coro):
+    """Run a coroutine to completion, also from code already inside a loop (a notebook)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+async def _connect(url: DatabaseURL) -> asyncpg.Connection:
+    try:
+        return await asyncpg.connect(str(url), timeout=CONNECT_TIMEOUT)
+    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        reason = str(error) or type(error).__name__
+        raise DatabaseUnavailable(
+            f"cannot use the test database {url.masked}: {type(error).__name__}: {reason}"
+        ) from None
+
+
+def check(url: DatabaseURL) -> str:
+    """Connect once; return the server version, or raise DatabaseUnavailable."""
+
+    async def probe():
+        connection = await _connect(url)
+        try:
+            return await connection.fetchval("SHOW server_version")
+        finally:
+            await connection.close()
+
+    return _run(probe())
+
+
+def from_environment() -> DatabaseURL | None:
+    raw = os.environ.get(ENV)
+    if not raw:
+        return None
+    try:
+        url = DatabaseURL.parse(raw)
+    except BadDatabaseURL as error:
+        raise DatabaseUnavailable(f"{ENV}: {error}") from None
+    if "test" not in url.database:
+        raise DatabaseUnavailable(
+            f"{ENV} must name a test database (one with 'test' in its name), got {url.masked}"
+        )
+    check(url)
+    return url
+
+
+@contextmanager
+def base_url(**settings: str):
+    """The URL every test uses: $TEST_DATABASE_URL, else a throwaway server's (with `settings`)."""
+    url = None if settings else from_environment()
+    if url is not None:
+        yield url
+        return
+    server = pgserver.start(**settings)
+    try:
+        yield server.url()
+    finally:
+        server.stop()
+
+
+_FRESH = re.compile(r"_r[0-9a-f]{8}$")
+
+
+@contextmanager
+def fresh_database(base: DatabaseURL):
+    """A new empty database next to `base`, owned by its role; dropped on exit."""
+    name = f"{base.database}_r{secrets.token_hex(4)}"
+
+    async def create():
+        connection = await _connect(base)
+        try:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        except asyncpg.InsufficientPrivilegeError:
+            raise DatabaseUnavailable(
+                f"role {base.user!r} of {base.masked} needs CREATEDB: each recipe run gets its own database"
+            ) from None
+        finally:
+            await connection.close()
+
+    _run(create())
+    try:
+        yield base.with_(database=name)
+    finally:
+        drop(base, name)
+
+
+def drop(base: DatabaseURL, name: str) -> None:
+    if "test" not in name or not _FRESH.search(name) or not name.startswith(base.database):
+        raise ValueError(f"refusing to drop {name!r}: not a database this harness created")
+
+    async def run():
+        connection = await _connect(base)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+    _run(run())

@@ -1,0 +1,43 @@
+"""Make recorded output machine-independent: ports, paths, addresses, timings -> placeholders."""
+
+from __future__ import annotations
+
+import re
+import site
+import sysconfig
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _path_placeholders() -> list[tuple[str, str]]:
+    pairs = [(p, "<site-packages>") for p in site.getsitepackages()]
+    pairs.append((sysconfig.get_paths()["stdlib"], "<python>"))
+    pairs.append((str(REPO), "<repo>"))
+    pairs.append((str(Path.home()), "<home>"))
+    # Longest first, so a path inside another is replaced by its own placeholder.
+    return sorted(((p, r) for p, r in pairs if p and p != "/"), key=lambda pr: -len(pr[0]))
+
+
+PATTERNS = [
+    # pytest prints paths relative to the project when that is shorter: ../../x/site-packages
+    (re.compile(r"(?:\.\./)+[^\s:'\"]*?/site-packages"), "<site-packages>"),
+    (re.compile(r"(?:\.\./)+[^\s:'\"]*?/lib/python3\.\d+"), "<python>"),
+    (re.compile(r"\b0x[0-9a-fA-F]{6,}\b"), "0x<addr>"),
+    (re.compile(r" in \d+(\.\d+)?s( \(\d+:\d+:\d+\))?"), ""),  # pytest's "2 failed in 0.31s"
+    (re.compile(r"\bpid[ =]\d+\b"), "pid <pid>"),
+    (re.compile(r"/tmp/[\w.-]+"), "<tmp>"),
+]
+
+
+def normalize(text: str, literals: dict[str, str] | None = None) -> str:
+    """Replace what differs between machines and runs; `literals` maps exact strings to placeholders."""
+    for path, placeholder in _path_placeholders():
+        text = text.replace(path, placeholder)
+    for literal, placeholder in sorted((literals or {}).items(), key=lambda kv: -len(kv[0])):
+        text = re.sub(rf"(?<![\w.]){re.escape(literal)}(?![\w])", placeholder, text)
+    for pattern, placeholder in PATTERNS:
+        text = pattern.sub(placeholder, text)
+    # Escape-free, trailing-space-free lines keep the recorded files diff-friendly.
+    return "\n".join(line.rstrip() for line in text.splitlines())
+

@@ -1,0 +1,109 @@
+"""Execute the notebooks, compare their outputs with the recorded ones, re-record.
+
+    python -m harness.notebooks run SLUG     execute one and print its cells (./dev notebook)
+
+A notebook's recorded outputs are what the site shows (mkdocs-jupyter does not execute).
+The test job executes each one with nbclient against the live server and compares, cell by
+cell, error outputs (exception name and normalized message) and printed output.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from harness.normalize import REPO, normalize
+
+NOTEBOOKS = REPO / "notebooks"
+CELL_TIMEOUT = 300
+
+
+def all_notebooks() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+def execute(path: Path) -> nbformat.NotebookNode:
+    """Run every cell in a fresh kernel; return the notebook with normalized outputs.
+
+    Cells tagged `raises-exception` may raise; an error anywhere else fails the run.
+    """
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        # Ask the kernel which ports and database names it handed out, to normalize them.
+        probe = nbformat.v4.new_code_cell("import harness.notebook as n; print(n.literals_json())")
+        nb.cells.append(probe)
+        client.execute_cell(probe, len(nb.cells) - 1)
+        nb.cells.pop()
+    literals = json.loads(probe.outputs[0]["text"]) if probe.outputs else {}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [_normalized(output, literals) for output in cell.outputs]
+            cell.execution_count = None
+            for output in cell.outputs:
+                output.pop("execution_count", None)
+    return nb
+
+
+def _normalized(output, literals):
+    if output.output_type == "stream":
+        output.text = normalize(output.text, literals) + "\n"
+    elif output.output_type == "error":
+        output.evalue = normalize(output.evalue, literals)
+        output.traceback = [normalize(line, literals) for line in output.traceback]
+    elif "data" in output and "text/plain" in output.data:
+        output.data = {"text/plain": normalize(output.data["text/plain"], literals)}
+    return output
+
+
+def comparable(nb) -> list:
+    """Per code cell: what must stay the same from run to run."""
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        shown = []
+        for output in cell.outputs:
+            if output.output_type == "stream":
+                shown.append((output.name, output.text.rstrip()))
+            elif output.output_type == "error":
+                shown.append(("error", output.ename, output.evalue))
+            elif "text/plain" in output.get("data", {}):
+                shown.append(("result", output.data["text/plain"]))
+        cells.append(shown)
+    return cells
+
+
+def save(nb, path: Path) -> None:
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[0] != "run":
+        print("usage: python -m harness.notebooks run SLUG", file=sys.stderr)
+        return 2
+    path = NOTEBOOKS / f"{argv[1]}.ipynb"
+    if not path.exists():
+        names = ", ".join(p.stem for p in all_notebooks())
+        print(f"no notebook {argv[1]!r}; there are: {names}", file=sys.stderr)
+        return 2
+    nb = execute(path)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            print("\n".join(">>> " + line for line in cell.source.splitlines()))
+            for output in comparable(nbformat.from_dict({"cells": [cell]}))[0]:
+                print(": ".join(output[1:]) if output[0] == "error" else output[-1])
+            print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

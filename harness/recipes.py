@@ -1,0 +1,202 @@
+"""Recipes: small pytest projects that reproduce an error (broken) and fix it (fixed).
+
+snippets/<slug>/recipe.toml names the projects and the runs:
+
+    [projects]
+    broken = {}
+    fixed = { base = "broken" }     # fixed/ holds only the files that change
+
+    [[runs]]
+    name = "nothing-listening"      # recorded output: recorded/nothing-listening.txt
+    project = "broken"
+    database = "closed-port"        # live | closed-port | wrong-password | missing-database
+    outcome = "failed"              # pytest's exit status, by name
+    server = { max_connections = 5 }  # optional: a dedicated throwaway server with these settings
+
+A run copies its project into a temp dir, runs pytest there against a fresh database, and
+extracts what a reader needs from the output: each failure's `E` lines, any one-line
+`ERROR:` from pytest, and the outcome line. That text, normalized, is the recorded output.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import database, pgserver
+from harness.dburl import DatabaseURL
+from harness.normalize import REPO, normalize
+
+SNIPPETS = REPO / "snippets"
+RUN_TIMEOUT = 300
+PYTEST_ARGS = ["-p", "no:cacheprovider", "-q", "--tb=short", "--no-header", "--color=no"]
+OUTCOMES = {"passed": 0, "failed": 1, "interrupted": 2, "internal-error": 3, "usage-error": 4,
+            "no-tests": 5}
+# Environment a recipe must not inherit from the pytest that runs it.
+LEAKY_ENV = ("PYTEST_", "PYTHONPATH", "COV_", "_PYTEST", "FORCE_COLOR", "CLICOLOR")
+
+
+@dataclass
+class Run:
+    recipe: Recipe
+    name: str
+    project: str
+    database: str = "live"
+    outcome: str = "failed"
+    server: dict = field(default_factory=dict)
+
+    @property
+    def recorded_path(self) -> Path:
+        return self.recipe.root / "recorded" / f"{self.name}.txt"
+
+    @property
+    def id(self) -> str:
+        return f"{self.recipe.slug}/{self.name}"
+
+
+@dataclass
+class Recipe:
+    slug: str
+    projects: dict[str, dict]
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def root(self) -> Path:
+        return SNIPPETS / self.slug
+
+    @classmethod
+    def load(cls, slug: str) -> Recipe:
+        data = tomllib.loads((SNIPPETS / slug / "recipe.toml").read_text())
+        recipe = cls(slug, data["projects"])
+        recipe.runs = [Run(recipe, **spec) for spec in data["runs"]]
+        for run in recipe.runs:
+            if run.project not in recipe.projects or run.outcome not in OUTCOMES:
+                raise ValueError(f"{run.id}: unknown project or outcome")
+        return recipe
+
+    def run(self, name: str) -> Run:
+        return next(r for r in self.runs if r.name == name)
+
+    def project_files(self, project: str) -> dict[str, Path]:
+        """Relative name -> file, the base project's files overlaid by the project's own."""
+        base = self.projects[project].get("base")
+        files = self.project_files(base) if base else {}
+        folder = self.root / project
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                files[str(path.relative_to(folder))] = path
+        return files
+
+
+def all_recipes() -> list[Recipe]:
+    return [Recipe.load(p.parent.name) for p in sorted(SNIPPETS.glob("*/recipe.toml"))]
+
+
+@dataclass
+class Result:
+    run: Run
+    returncode: int
+    output: str  # raw stdout + stderr
+    literals: dict[str, str]
+
+    @property
+    def recorded(self) -> str:
+        return normalize(extract(self.output), self.literals) + "\n"
+
+    @property
+    def outcome(self) -> str:
+        return {v: k for k, v in OUTCOMES.items()}.get(self.returncode, f"exit {self.returncode}")
+
+
+@contextmanager
+def database_for(run: Run, base: DatabaseURL):
+    """The URL a run's TEST_DATABASE_URL points to, and the literals to normalize away."""
+    with ExitStack() as stack:
+        if run.server:
+            base = stack.enter_context(database.base_url(**{k: str(v) for k, v in run.server.items()}))
+        live = stack.enter_context(database.fresh_database(base))
+        literals = {str(live.port): "<port>", live.database: database.TEST_DATABASE_NAME}
+        if run.database == "live":
+            yield live, literals
+        elif run.database == "closed-port":
+            closed = pgserver.free_port()
+            yield live.with_(port=closed), {**literals, str(closed): "<port>"}
+        elif run.database == "wrong-password":
+            yield live.with_(password="wrong_password"), literals
+        elif run.database == "missing-database":
+            yield live.with_(database="dataflow_test_missing"), literals
+        else:
+            raise ValueError(f"{run.id}: unknown database {run.database!r}")
+
+
+def execute(run: Run, base: DatabaseURL) -> Result:
+    """Run the recipe project in a temp dir against its database; never hangs past RUN_TIMEOUT."""
+    with tempfile.TemporaryDirectory(prefix=f"recipe-{run.recipe.slug}-") as tmp, \
+            database_for(run, base) as (url, literals):
+        for name, source in run.recipe.project_files(run.project).items():
+            target = Path(tmp, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(LEAKY_ENV)}
+        env.update(TEST_DATABASE_URL=str(url), PYTHONDONTWRITEBYTECODE="1", COLUMNS="120",
+                   PY_COLORS="0", NO_COLOR="1",
+                   PYTHONHASHSEED="0")
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "pytest", *PYTEST_ARGS], cwd=tmp, env=env,
+                capture_output=True, text=True, timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL,
+            )
+            returncode, output = proc.returncode, proc.stdout + proc.stderr
+        except subprocess.TimeoutExpired as timeout:
+            returncode, output = -1, f"TIMEOUT after {RUN_TIMEOUT}s\n{timeout.stdout or ''}"
+        literals = {**literals, tmp: "<project>", str(Path(tmp).resolve()): "<project>"}
+        if base.password and base.password != pgserver.TEST_PASSWORD:  # a user's own server
+            literals[base.password] = "***"
+        return Result(run, returncode, output, literals)
+
+
+# --- extracting what a reader needs from pytest's output -------------------------------------
+
+SECTION = re.compile(r"^_{3,} (.+?) _{3,}$")
+BANNER = re.compile(r"^={3,} (.+?) ={3,}$")
+OUTCOME_LINE = re.compile(r"^=*\s*(\d+ (passed|failed|errors?|skipped|xfailed|xpassed|warnings?|deselected)\b.*?)\s*=*$")
+CHAIN = ("During handling of the above exception", "The above exception was the direct cause")
+
+
+def _section_name(header: str) -> str:
+    header = header.replace("ERROR at setup of ", "setup-").replace("ERROR at teardown of ", "teardown-")
+    return re.sub(r"[^\w-]+", "-", header).strip("-")
+
+
+def extract(output: str) -> str:
+    """Sections of the recorded file: one per failing test (its E lines), usage errors, outcome."""
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in output.splitlines():
+        if match := SECTION.match(line):
+            current = _section_name(match.group(1))
+            sections[current] = []
+        elif BANNER.match(line) and not OUTCOME_LINE.match(line):
+            current = None
+        elif current:
+            sections[current].append(line)
+        elif line.startswith("ERROR: "):
+            sections.setdefault("usage-error", []).append(line)
+        elif match := OUTCOME_LINE.match(line):
+            sections["outcome"] = [match.group(1)]
+    for name, lines in sections.items():
+        # A traceback: keep its E lines (and how exceptions chain); a plain report: keep it whole.
+        if any(line.startswith("E   ") for line in lines):
+            sections[name] = [ln for ln in lines if ln.startswith("E   ") or ln.startswith(CHAIN)]
+    parts = []
+    for name, lines in sections.items():
+        parts += [f"--8<-- [start:{name}]", *lines, f"--8<-- [end:{name}]"]
+    return "\n".join(parts)

@@ -1,0 +1,19 @@
+import os
+
+import pytest
+from dataflow import DataFlow
+
+DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
+)
+
+
+# The upstream guide's advice: a session-scoped, autouse, async fixture that checks the database.
+@pytest.fixture(scope="session", autouse=True)
+async def database_reachable():
+    try:
+        db = DataFlow(DATABASE_URL)
+        await db.initialize()
+        await db.cleanup_all_pools()
+    except Exception as error:
+        pytest.exit(f"Cannot connect to test database: {error}")

@@ -1,0 +1,80 @@
+"""Every fenced block on every page is accounted for (see harness.fences for the kinds)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from harness.fences import all_fences
+from harness.normalize import normalize
+
+FENCES = all_fences()
+# Blocks marked not to run. Raise this only with a reason a reader would accept.
+NOTEST_BUDGET = 2
+CONFIG_FILES = {"ini": "pytest.ini", "toml": "pyproject.toml"}
+
+
+def by_kind(*kinds):
+    chosen = [f for f in FENCES if f.kind in kinds]
+    return pytest.mark.parametrize("fence", chosen, ids=[f.id for f in chosen])
+
+
+def test_no_fence_is_unaccounted():
+    assert [f.id for f in FENCES if f.kind == "unaccounted"] == []
+
+
+def test_not_run_blocks_say_why_and_stay_few():
+    notest = [f for f in FENCES if f.kind == "notest"]
+    assert [f.id for f in notest if not f.reason] == [], 'give a reason="..." next to notest'
+    assert len(notest) <= NOTEST_BUDGET, [f"{f.id}: {f.reason}" for f in notest]
+
+
+def console_steps(code):
+    """`$ command` lines and the output each is shown with."""
+    steps = []
+    for line in code.splitlines():
+        if line.startswith("$ "):
+            steps.append([line[2:], []])
+        elif steps:
+            steps[-1][1].append(line)
+    return [(cmd, "\n".join(out)) for cmd, out in steps]
+
+
+@by_kind("console")
+def test_console_block_output_is_real(fence, base_url, tmp_path, update_recorded):
+    env = {**os.environ, "TEST_DATABASE_URL": str(base_url), "PGCONNECT_TIMEOUT": "5"}
+    shown = []
+    for command, expected in console_steps(fence.code):
+        proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, timeout=120,
+                              capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        assert proc.returncode == 0, f"{fence.id}: `{command}` failed:\n{proc.stdout}{proc.stderr}"
+        actual = normalize(proc.stdout + proc.stderr, {str(base_url.port): "<port>"})
+        shown.append(f"$ {command}\n{actual.rstrip()}".rstrip())
+        if not update_recorded:
+            assert actual.rstrip() == expected.rstrip(), f"{fence.id}: `{command}` printed otherwise"
+    if update_recorded:
+        lines = fence.page.read_text().splitlines(keepends=True)
+        start, end = fence.line, fence.line + len(fence.code.splitlines())
+        lines[start:end] = ["\n".join(shown) + "\n"]
+        fence.page.write_text("".join(lines))
+
+
+
+
+
+def test_config_blocks_are_accepted_by_pytest(tmp_path):
+    """ini and toml blocks are loaded by pytest itself, with every warning an error."""
+    for index, fence in enumerate(f for f in FENCES if f.kind in CONFIG_FILES):
+        project = tmp_path / str(index)
+        project.mkdir()
+        (project / CONFIG_FILES[fence.lang]).write_text(fence.code)
+        (project / "test_ok.py").write_text(
+            "import pytest\n\n@pytest.mark.asyncio\nasync def test_ok():\n    pass\n"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
+            cwd=project, capture_output=True, text=True, timeout=120,
+            env={k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
+        )
+        assert proc.returncode == 0, f"{fence.id}: pytest rejected it:\n{proc.stdout}{proc.stderr}"

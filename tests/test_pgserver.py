@@ -1,0 +1,125 @@
+"""The throwaway server: private, loopback-only, password-protected, unprivileged, cleaned up."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from harness import pgserver
+from harness.normalize import REPO
+
+
+def fetch(url, sql):
+    async def run():
+        connection = await asyncpg.connect(str(url), timeout=5)
+        try:
+            return await connection.fetchval(sql)
+        finally:
+            await connection.close()
+
+    return asyncio.run(run())
+
+
+def refuses(url) -> bool:
+    try:
+        fetch(url, "SELECT 1")
+    except OSError:
+        return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def server():
+    server = pgserver.start(max_connections=7)
+    yield server
+    server.stop()
+
+
+def test_settings_are_applied(server):
+    assert fetch(server.url(), "SHOW max_connections") == "7"
+
+
+def test_listens_on_loopback_only(server):
+    assert fetch(server.url(), "SHOW listen_addresses") == "127.0.0.1"
+
+
+def test_private_directory(server):
+    assert server.workdir.stat().st_mode & 0o777 == 0o700
+
+
+def test_test_role_needs_its_password_and_is_not_superuser(server):
+    with pytest.raises(asyncpg.InvalidPasswordError):
+        fetch(server.url(password="wrong_password"), "SELECT 1")
+    assert fetch(server.url(), "SELECT rolsuper FROM pg_roles WHERE rolname = current_user") is False
+    assert fetch(server.url(), "SHOW password_encryption") == "scram-sha-256"
+
+
+def test_server_never_runs_as_root(server):
+    pid = int((server.datadir / "postmaster.pid").read_text().split()[0])
+    uid = int(next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                   if line.startswith("Uid:")).split()[1])
+    assert uid != 0
+    assert uid == os.geteuid() or os.geteuid() == 0  # as root: an unprivileged user
+
+
+def test_stop_removes_everything():
+    server = pgserver.start()
+    url, workdir = server.url(), server.workdir
+    server.stop()
+    assert not workdir.exists()
+    assert refuses(url)
+
+
+def test_removed_when_the_process_dies_of_an_error():
+    code = ("from harness import pgserver; s = pgserver.start(); "
+            "print(s.workdir, s.port, flush=True); raise SystemExit('a failed run')")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          cwd=REPO)
+    workdir, port = proc.stdout.split()
+    assert proc.returncode == 1
+    assert not Path(workdir).exists()
+    assert refuses(pgserver.ThrowawayPostgres.url(type("S", (), {"port": int(port)})()))
+
+
+def test_dev_db_serves_until_stopped():
+    proc = subprocess.Popen([sys.executable, "-m", "harness.pgserver"], cwd=REPO, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("export TEST_DATABASE_URL=postgresql://test_user:test_password@127.0.0.1:")
+        url = line.split("=", 1)[1].strip()
+        assert fetch(url, "SELECT current_database()") == "dataflow_test"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    assert refuses(url)
+
+
+SECRET = "s3cret-Pw"
+BAD_URLS = {
+    "closed-port": "postgresql://test_user:{pw}@127.0.0.1:{closed}/dataflow_test",
+    "wrong-password": "postgresql://test_user:{pw}@127.0.0.1:{port}/dataflow_test",
+    "missing-database": "postgresql://test_user:{pw}@127.0.0.1:{port}/nothere_test",
+    "not-a-test-database": "postgresql://test_user:{pw}@127.0.0.1:{port}/production",
+    "malformed-port": "postgresql://test_user:{pw}@127.0.0.1:54x4/dataflow_test",
+    "not-postgres": "mysql://test_user:{pw}@127.0.0.1:{port}/dataflow_test",
+}
+
+
+@pytest.mark.parametrize("case", BAD_URLS)
+def test_bad_test_database_url_gets_one_masked_line(case, base_url):
+    url = BAD_URLS[case].format(pw=SECRET, closed=pgserver.free_port(), port=base_url.port)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:xdist", "tests/test_pgserver.py::test_private_directory"],
+        cwd=REPO, env={**env, "TEST_DATABASE_URL": url}, capture_output=True, text=True, timeout=60,
+    )
+    lines = (proc.stdout + proc.stderr).strip().splitlines()
+    assert proc.returncode == 4, lines
+    assert len(lines) == 1 and lines[0].startswith("ERROR: "), lines
+    assert SECRET not in lines[0] and "***" in lines[0]

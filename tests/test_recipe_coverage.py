@@ -1,0 +1,43 @@
+"""The coverage gate: no recipe file, project or recording goes untested or unshown."""
+
+from harness.fences import all_fences
+from harness.recipes import SNIPPETS, all_recipes
+from harness.normalize import REPO
+
+RECIPES = all_recipes()
+INCLUDED = {
+    path.split(":")[0] for fence in all_fences() if fence.kind == "include" for path in fence.included_paths
+}
+
+
+def test_every_snippet_folder_is_a_recipe():
+    folders = {p.name for p in SNIPPETS.iterdir() if p.is_dir()}
+    assert folders == {r.slug for r in RECIPES}
+
+
+def test_every_project_folder_is_declared_and_run():
+    for recipe in RECIPES:
+        folders = {p.name for p in recipe.root.iterdir() if p.is_dir()} - {"recorded"}
+        assert folders == set(recipe.projects), recipe.slug
+        run_projects = {run.project for run in recipe.runs}
+        assert run_projects == set(recipe.projects), f"{recipe.slug}: a project no run uses"
+
+
+def test_every_recording_belongs_to_a_run():
+    for recipe in RECIPES:
+        recorded = {p.name for p in (recipe.root / "recorded").glob("*.txt")}
+        assert recorded == {run.recorded_path.name for run in recipe.runs}, recipe.slug
+
+
+def test_every_recipe_has_a_page_that_shows_it():
+    for recipe in RECIPES:
+        page = REPO / "docs" / "errors" / f"{recipe.slug}.md"
+        assert page.exists(), f"{recipe.slug} has no page"
+        shown = {p for p in INCLUDED if p.startswith(f"snippets/{recipe.slug}/")}
+        assert any("/recorded/" in p for p in shown), f"{recipe.slug}: no recorded output on a page"
+        assert any("/recorded/" not in p for p in shown), f"{recipe.slug}: no recipe code on a page"
+
+
+def test_every_included_file_exists():
+    missing = sorted(p for p in INCLUDED if not (REPO / p).is_file())
+    assert not missing
