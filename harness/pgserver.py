@@ -206,6 +206,9 @@ def start(preferred_port: int | None = None, **settings: str) -> ThrowawayPostgr
 
 def main() -> int:
     """`./dev db`: a server for your own tests, on the test port 5434 when free, until Ctrl-C."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: stop.set())
     try:
         server = start(preferred_port=5434)
     except (PostgresNotFound, RuntimeError) as error:
@@ -214,9 +217,6 @@ def main() -> int:
     print(f"export TEST_DATABASE_URL={server.url()}", flush=True)
     print(f"# PostgreSQL {server.psql('SHOW server_version').strip()} is up; Ctrl-C stops and removes it",
           file=sys.stderr, flush=True)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, lambda *_: stop.set())
     stop.wait()
     server.stop()
     return 0
