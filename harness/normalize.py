@@ -19,10 +19,12 @@ def _path_placeholders() -> list[tuple[str, str]]:
     return sorted(((p, r) for p, r in pairs if p and p != "/"), key=lambda pr: -len(pr[0]))
 
 
-PATTERNS = [
-    # pytest prints paths relative to the project when that is shorter: ../../x/site-packages
+# pytest prints paths relative to the project when that is shorter: ../../x/site-packages
+RELATIVE_PATHS = [
     (re.compile(r"(?:\.\./)+[^\s:'\"]*?/site-packages"), "<site-packages>"),
     (re.compile(r"(?:\.\./)+[^\s:'\"]*?/lib/python3\.\d+"), "<python>"),
+]
+PATTERNS = [
     (re.compile(r"\b0x[0-9a-fA-F]{6,}\b"), "0x<addr>"),
     (re.compile(r" in \d+(\.\d+)?s( \(\d+:\d+:\d+\))?"), ""),  # pytest's "2 failed in 0.31s"
     (re.compile(r"\bpid[ =]\d+\b"), "pid <pid>"),
@@ -32,6 +34,8 @@ PATTERNS = [
 
 def normalize(text: str, literals: dict[str, str] | None = None) -> str:
     """Replace what differs between machines and runs; `literals` maps exact strings to placeholders."""
+    for pattern, placeholder in RELATIVE_PATHS:
+        text = pattern.sub(placeholder, text)
     for path, placeholder in _path_placeholders():
         text = text.replace(path, placeholder)
     for literal, placeholder in sorted((literals or {}).items(), key=lambda kv: -len(kv[0])):

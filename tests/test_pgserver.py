@@ -123,3 +123,12 @@ def test_bad_test_database_url_gets_one_masked_line(case, base_url):
     assert proc.returncode == 4, lines
     assert len(lines) == 1 and lines[0].startswith("ERROR: "), lines
     assert SECRET not in lines[0] and "***" in lines[0]
+
+
+def test_role_without_createdb_is_told_why(server):
+    from harness.database import DatabaseUnavailable, fresh_database
+
+    server.psql("CREATE ROLE plain_user LOGIN PASSWORD 'plain_pw'")
+    with pytest.raises(DatabaseUnavailable, match="needs CREATEDB"):
+        with fresh_database(server.url(user="plain_user", password="plain_pw")):
+            pass

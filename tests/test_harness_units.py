@@ -1,0 +1,53 @@
+"""Small pieces of the harness that every recording depends on."""
+
+import pytest
+
+from harness import database
+from harness.dburl import BadDatabaseURL, DatabaseURL, mask
+from harness.normalize import REPO, normalize
+from harness.recipes import extract
+
+
+def test_mask_hides_only_the_password():
+    assert mask("postgresql://u:p%40ss@h:5434/d_test") == "postgresql://u:***@h:5434/d_test"
+    assert DatabaseURL.parse("postgresql://u:pw@h:1/d_test").masked == "postgresql://u:***@h:1/d_test"
+
+
+def test_parse_rejects_what_is_not_a_postgres_url():
+    for bad in ("mysql://u:p@h/db", "postgresql://u:p@h:port/db", "postgresql://h/db"):
+        with pytest.raises(BadDatabaseURL):
+            DatabaseURL.parse(bad)
+
+
+def test_normalize_paths_ports_addresses_and_timings():
+    text = (f"{REPO}/x.py ../../a/.venv/lib/python3.11/site-packages/asyncpg/pool.py "
+            "('127.0.0.1', 41234) <Future at 0x7f12ab34cd56> 2 failed in 0.31s")
+    assert normalize(text, {"41234": "<port>"}) == (
+        "<repo>/x.py <site-packages>/asyncpg/pool.py ('127.0.0.1', <port>) <Future at 0x<addr>> 2 failed"
+    )
+
+
+def test_extract_keeps_e_lines_usage_errors_and_outcome():
+    output = "\n".join([
+        "F", "=== FAILURES ===", "____ test_a ____", "test_a.py:3: in test_a", "    boom()",
+        "E   ValueError: boom", "=== short test summary info ===", "FAILED test_a.py::test_a",
+        "1 failed in 0.1s", "ERROR: stop here",
+    ])
+    assert extract(output).splitlines() == [
+        "--8<-- [start:test_a]", "E   ValueError: boom", "--8<-- [end:test_a]",
+        "--8<-- [start:outcome]", "1 failed in 0.1s", "--8<-- [end:outcome]",
+        "--8<-- [start:usage-error]", "ERROR: stop here", "--8<-- [end:usage-error]",
+    ]
+
+
+def test_only_databases_the_harness_made_are_dropped(base_url):
+    for name in ("dataflow_test", "production", "dataflow_test_other", "postgres"):
+        with pytest.raises(ValueError):
+            database.drop(base_url, name)
+
+
+def test_fresh_database_is_dropped_afterwards(base_url):
+    with database.fresh_database(base_url) as url:
+        assert database.check(url)
+    with pytest.raises(database.DatabaseUnavailable, match="does not exist"):
+        database.check(url)
