@@ -32,7 +32,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
     Cells tagged `raises-exception` may raise; an error anywhere else fails the run.
     """
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
@@ -47,6 +47,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             cell.outputs = [_normalized(output, literals) for output in cell.outputs]
             cell.execution_count = None
+            cell.metadata.pop("execution", None)
             for output in cell.outputs:
                 output.pop("execution_count", None)
     return nb
