@@ -29,6 +29,8 @@ PATTERNS = [
     (re.compile(r" in \d+(\.\d+)?s( \(\d+:\d+:\d+\))?"), ""),  # pytest's "2 failed in 0.31s"
     (re.compile(r"\bpid[ =]\d+\b"), "pid <pid>"),
     (re.compile(r"/tmp/[\w.-]+"), "<tmp>"),
+    # Line numbers inside libraries change with every release; the file name is what helps.
+    (re.compile(r"(<site-packages>/[\w/.-]+\.py|\b[\w.-]+\.py):\d+\b"), r"\1:<line>"),
 ]
 
 

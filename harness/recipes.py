@@ -12,6 +12,9 @@ snippets/<slug>/recipe.toml names the projects and the runs:
     database = "closed-port"        # live | closed-port | wrong-password | missing-database
     outcome = "failed"              # pytest's exit status, by name
     server = { max_connections = 5 }  # optional: a dedicated throwaway server with these settings
+    args = ["-o", "log_cli=true"]   # optional: more pytest arguments
+    logs = true                     # optional: also record log lines (live or captured)
+    env = { DATAFLOW_POOL_SIZE = "3" }  # optional: more environment for the pytest process
 
 A run copies its project into a temp dir, runs pytest there against a fresh database, and
 extracts what a reader needs from the output: each failure's `E` lines, any one-line
@@ -52,6 +55,9 @@ class Run:
     database: str = "live"
     outcome: str = "failed"
     server: dict = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)
+    logs: bool = False
+    env: dict = field(default_factory=dict)
 
     @property
     def recorded_path(self) -> Path:
@@ -109,7 +115,7 @@ class Result:
 
     @property
     def recorded(self) -> str:
-        return normalize(extract(self.output), self.literals) + "\n"
+        return normalize(extract(self.output, logs=self.run.logs), self.literals) + "\n"
 
     @property
     def outcome(self) -> str:
@@ -126,6 +132,10 @@ def database_for(run: Run, base: DatabaseURL):
         literals = {str(live.port): "<port>", live.database: database.TEST_DATABASE_NAME}
         if run.database == "live":
             yield live, literals
+        elif run.database == "superuser":  # only a server of our own has a superuser we know
+            if not run.server:
+                raise ValueError(f"{run.id}: database 'superuser' needs a dedicated server")
+            yield live.with_(user=pgserver.ADMIN_USER), literals
         elif run.database == "closed-port":
             closed = pgserver.free_port()
             yield live.with_(port=closed), {**literals, str(closed): "<port>"}
@@ -149,9 +159,10 @@ def execute(run: Run, base: DatabaseURL) -> Result:
         env.update(TEST_DATABASE_URL=str(url), PYTHONDONTWRITEBYTECODE="1", COLUMNS="120",
                    PY_COLORS="0", NO_COLOR="1",
                    PYTHONHASHSEED="0")
+        env.update({k: str(v) for k, v in run.env.items()})
         try:
             proc = subprocess.run(
-                [sys.executable, "-m", "pytest", *PYTEST_ARGS], cwd=tmp, env=env,
+                [sys.executable, "-m", "pytest", *PYTEST_ARGS, *run.args], cwd=tmp, env=env,
                 capture_output=True, text=True, timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL,
             )
             returncode, output = proc.returncode, proc.stdout + proc.stderr
@@ -167,6 +178,8 @@ def execute(run: Run, base: DatabaseURL) -> Result:
 
 SECTION = re.compile(r"^_{3,} (.+?) _{3,}$")
 BANNER = re.compile(r"^={3,} (.+?) ={3,}$")
+LOG_HEADER = re.compile(r"^-{3,} (live log|Captured log) (\w+) -{3,}$")
+SUBHEADER = re.compile(r"^-{3,} .+ -{3,}$")
 OUTCOME_LINE = re.compile(r"^=*\s*(\d+ (passed|failed|errors?|skipped|xfailed|xpassed|warnings?|deselected)\b.*?)\s*=*$")
 CHAIN = ("During handling of the above exception", "The above exception was the direct cause")
 
@@ -176,16 +189,26 @@ def _section_name(header: str) -> str:
     return re.sub(r"[^\w-]+", "-", header).strip("-")
 
 
-def extract(output: str) -> str:
-    """Sections of the recorded file: one per failing test (its E lines), usage errors, outcome."""
+def extract(output: str, logs: bool = False) -> str:
+    """Sections of the recorded file: one per failing test (its E lines), usage errors, outcome.
+
+    With `logs`, log lines too: `<test>-log` for those captured with a failure, `log` for live ones.
+    """
     sections: dict[str, list[str]] = {}
-    current = None
+    current = log = None
     for line in output.splitlines():
         if match := SECTION.match(line):
-            current = _section_name(match.group(1))
+            current, log = _section_name(match.group(1)), None
             sections[current] = []
-        elif BANNER.match(line) and not OUTCOME_LINE.match(line):
-            current = None
+        elif match := LOG_HEADER.match(line):
+            log = "log" if match.group(1) == "live log" else f"{current}-log"
+        elif SUBHEADER.match(line) or BANNER.match(line) and not OUTCOME_LINE.match(line):
+            log = None
+            if BANNER.match(line):
+                current = None
+        elif log:
+            if logs and line.strip():
+                sections.setdefault(log, []).append(line)
         elif current:
             sections[current].append(line)
         elif line.startswith("ERROR: "):
