@@ -10,6 +10,7 @@ cell, error outputs (exception name and normalized message) and printed output.
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -34,7 +35,8 @@ def execute(path: Path) -> nbformat.NotebookNode:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
-    with client.setup_kernel():
+    # The kernel's own stderr only carries a warning about its local TCP transport.
+    with client.setup_kernel(stderr=subprocess.DEVNULL):
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index)
         # Ask the kernel which ports and database names it handed out, to normalize them.
