@@ -13,7 +13,7 @@ snippets/<slug>/recipe.toml names the projects and the runs:
     outcome = "failed"              # pytest's exit status, by name
     server = { max_connections = 5 }  # optional: a dedicated throwaway server with these settings
     args = ["-o", "log_cli=true"]   # optional: more pytest arguments
-    logs = true                     # optional: also record log lines (live or captured)
+    logs = true                     # optional: also record log lines and the warnings summary
     env = { DATAFLOW_POOL_SIZE = "3" }  # optional: more environment for the pytest process
 
 A run copies its project into a temp dir, runs pytest there against a fresh database, and
@@ -192,7 +192,8 @@ def _section_name(header: str) -> str:
 def extract(output: str, logs: bool = False) -> str:
     """Sections of the recorded file: one per failing test (its E lines), usage errors, outcome.
 
-    With `logs`, log lines too: `<test>-log` for those captured with a failure, `log` for live ones.
+    With `logs`, log lines too: `<test>-log` for those captured with a failure, `log` for live ones,
+    and `warnings` for pytest's warnings summary.
     """
     sections: dict[str, list[str]] = {}
     current = log = None
@@ -202,12 +203,14 @@ def extract(output: str, logs: bool = False) -> str:
             sections[current] = []
         elif match := LOG_HEADER.match(line):
             log = "log" if match.group(1) == "live log" else f"{current}-log"
+        elif (match := BANNER.match(line)) and match.group(1) == "warnings summary":
+            current, log = None, "warnings"
         elif SUBHEADER.match(line) or BANNER.match(line) and not OUTCOME_LINE.match(line):
             log = None
             if BANNER.match(line):
                 current = None
         elif log:
-            if logs and line.strip():
+            if logs and line.strip() and not line.startswith("-- Docs: "):
                 sections.setdefault(log, []).append(line)
         elif current:
             sections[current].append(line)
