@@ -10,6 +10,7 @@ cell, error outputs (exception name and normalized message) and printed output.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from nbclient import NotebookClient
 from harness.normalize import REPO, normalize
 
 NOTEBOOKS = REPO / "notebooks"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 CELL_TIMEOUT = 300
 
 
@@ -60,10 +62,20 @@ def _normalized(output, literals):
         output.text = normalize(output.text, literals) + "\n"
     elif output.output_type == "error":
         output.evalue = normalize(output.evalue, literals)
-        output.traceback = [normalize(line, literals) for line in output.traceback]
+        output.traceback = [normalize(frame, literals) for frame in _short(output.traceback)]
     elif "data" in output and "text/plain" in output.data:
         output.data = {"text/plain": normalize(output.data["text/plain"], literals)}
     return output
+
+
+def _short(traceback: list[str]) -> list[str]:
+    """The header, the notebook's own frames and the exception line; library frames are left out."""
+    if len(traceback) < 3:
+        return traceback
+    own = [frame for frame in traceback[1:-1] if "Cell In[" in ANSI.sub("", frame)]
+    left_out = len(traceback) - 2 - len(own)
+    note = [f"... {left_out} library frames left out ...\n"] if left_out else []
+    return [traceback[0], *own, *note, traceback[-1]]
 
 
 def comparable(nb) -> list:
