@@ -190,7 +190,8 @@ def _section_name(header: str) -> str:
 
 
 def extract(output: str, logs: bool = False) -> str:
-    """Sections of the recorded file: one per failing test (its E lines), usage errors, outcome.
+    """Sections of the recorded file: one per failing test (its E lines), usage and internal
+    errors, the outcome.
 
     With `logs`, log lines too: `<test>-log` for those captured with a failure, `log` for live ones,
     and `warnings` for pytest's warnings summary.
@@ -216,6 +217,8 @@ def extract(output: str, logs: bool = False) -> str:
             sections[current].append(line)
         elif line.startswith("ERROR: "):
             sections.setdefault("usage-error", []).append(line)
+        elif line.startswith("INTERNALERROR> ") and not line.startswith("INTERNALERROR>  "):
+            sections["internal-error"] = [line]  # the last unindented line: the exception
         elif match := OUTCOME_LINE.match(line):
             sections["outcome"] = [match.group(1)]
     for name, lines in sections.items():

@@ -1,0 +1,25 @@
+import asyncpg
+import pytest
+
+from conftest import DATABASE_URL
+
+
+async def server_version() -> str:
+    connection = await asyncpg.connect(DATABASE_URL)
+    try:
+        return await connection.fetchval("SHOW server_version")
+    finally:
+        await connection.close()
+
+
+# --8<-- [start:missing-await]
+@pytest.mark.asyncio
+async def test_version_is_15():
+    version = server_version()  # missing await: a coroutine object, not a string
+    assert version.startswith("15")
+
+
+@pytest.mark.asyncio
+async def test_warm_up_connection():
+    server_version()  # missing await: nothing runs, and nothing fails
+# --8<-- [end:missing-await]

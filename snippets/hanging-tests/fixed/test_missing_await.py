@@ -1,0 +1,25 @@
+import asyncpg
+import pytest
+
+from conftest import DATABASE_URL
+
+
+async def server_version() -> str:
+    connection = await asyncpg.connect(DATABASE_URL)
+    try:
+        return await connection.fetchval("SHOW server_version")
+    finally:
+        await connection.close()
+
+
+# --8<-- [start:missing-await]
+@pytest.mark.asyncio
+async def test_version_is_15():
+    version = await server_version()
+    assert version.startswith("15")
+
+
+@pytest.mark.asyncio
+async def test_warm_up_connection():
+    await server_version()
+# --8<-- [end:missing-await]
