@@ -28,6 +28,7 @@ PATTERNS = [
     (re.compile(r"\b0x[0-9a-fA-F]{6,}\b"), "0x<addr>"),
     (re.compile(r" in \d+(\.\d+)?s( \(\d+:\d+:\d+\))?"), ""),  # pytest's "2 failed in 0.31s"
     (re.compile(r"\bpid[ =]\d+\b"), "pid <pid>"),
+    (re.compile(r"(?<![\d-])-?\d{12,}(?!\d)"), "<id>"),  # id() of pools and loops, hashes
     (re.compile(r"/tmp/[\w.-]+"), "<tmp>"),
     # Line numbers inside libraries change with every release; the file name is what helps.
     (re.compile(r"(<site-packages>/[\w/.-]+\.py|\b[\w.-]+\.py):\d+\b"), r"\1:<line>"),

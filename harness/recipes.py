@@ -14,6 +14,7 @@ snippets/<slug>/recipe.toml names the projects and the runs:
     server = { max_connections = 5 }  # optional: a dedicated throwaway server with these settings
     args = ["-o", "log_cli=true"]   # optional: more pytest arguments
     logs = true                     # optional: also record log lines and the warnings summary
+                                    #   (a string: only log lines matching that regex)
     env = { DATAFLOW_POOL_SIZE = "3" }  # optional: more environment for the pytest process
 
 A run copies its project into a temp dir, runs pytest there against a fresh database, and
@@ -56,7 +57,7 @@ class Run:
     outcome: str = "failed"
     server: dict = field(default_factory=dict)
     args: list[str] = field(default_factory=list)
-    logs: bool = False
+    logs: bool | str = False
     env: dict = field(default_factory=dict)
 
     @property
@@ -181,6 +182,8 @@ BANNER = re.compile(r"^={3,} (.+?) ={3,}$")
 LOG_HEADER = re.compile(r"^-{3,} (live log|Captured log) (\w+) -{3,}$")
 SUBHEADER = re.compile(r"^-{3,} .+ -{3,}$")
 OUTCOME_LINE = re.compile(r"^=*\s*(\d+ (passed|failed|errors?|skipped|xfailed|xpassed|warnings?|deselected)\b.*?)\s*=*$")
+LOG_RECORD = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL) +\S+:\S+:\d+ ")
+TEST_ID = re.compile(r"^(\S+\.py::\S+)")
 CHAIN = ("During handling of the above exception", "The above exception was the direct cause")
 
 
@@ -189,15 +192,18 @@ def _section_name(header: str) -> str:
     return re.sub(r"[^\w-]+", "-", header).strip("-")
 
 
-def extract(output: str, logs: bool = False) -> str:
+def extract(output: str, logs: bool | str = False) -> str:
     """Sections of the recorded file: one per failing test (its E lines), usage and internal
     errors, the outcome.
 
-    With `logs`, log lines too: `<test>-log` for those captured with a failure, `log` for live ones,
-    and `warnings` for pytest's warnings summary.
+    With `logs`, log records too (a string: only records matching that regex): `log` for live
+    ones, under the id of the test that logged them, `<test>-log` for those captured with a
+    failure; and `warnings`, pytest's warnings summary.
     """
+    keep = re.compile(logs if isinstance(logs, str) else "") if logs else None
     sections: dict[str, list[str]] = {}
     current = log = None
+    test_id = logged_for = None
     for line in output.splitlines():
         if match := SECTION.match(line):
             current, log = _section_name(match.group(1)), None
@@ -205,16 +211,25 @@ def extract(output: str, logs: bool = False) -> str:
         elif match := LOG_HEADER.match(line):
             log = "log" if match.group(1) == "live log" else f"{current}-log"
         elif (match := BANNER.match(line)) and match.group(1) == "warnings summary":
-            current, log = None, "warnings"
+            current, log = "warnings" if keep else None, None
+            if keep:
+                sections["warnings"] = []
         elif SUBHEADER.match(line) or BANNER.match(line) and not OUTCOME_LINE.match(line):
             log = None
             if BANNER.match(line):
                 current = None
-        elif log:
-            if logs and line.strip() and not line.startswith("-- Docs: "):
-                sections.setdefault(log, []).append(line)
+        elif log and LOG_RECORD.match(line):
+            if keep and keep.search(line):
+                records = sections.setdefault(log, [])
+                if log == "log" and logged_for != test_id:
+                    records.append(test_id)
+                    logged_for = test_id
+                records.append(line)
         elif current:
-            sections[current].append(line)
+            if not line.startswith("-- Docs: "):
+                sections[current].append(line)
+        elif match := TEST_ID.match(line):
+            test_id = match.group(1)
         elif line.startswith("ERROR: "):
             sections.setdefault("usage-error", []).append(line)
         elif line.startswith("INTERNALERROR> ") and not line.startswith("INTERNALERROR>  "):
@@ -224,7 +239,10 @@ def extract(output: str, logs: bool = False) -> str:
     for name, lines in sections.items():
         # A traceback: keep its E lines (and how exceptions chain); a plain report: keep it whole.
         if any(line.startswith("E   ") for line in lines):
-            sections[name] = [ln for ln in lines if ln.startswith("E   ") or ln.startswith(CHAIN)]
+            lines = [ln for ln in lines if ln.startswith("E   ") or ln.startswith(CHAIN)]
+        while lines and not lines[-1].strip():
+            lines = lines[:-1]
+        sections[name] = lines
     parts = []
     for name, lines in sections.items():
         parts += [f"--8<-- [start:{name}]", *lines, f"--8<-- [end:{name}]"]
