@@ -6,6 +6,10 @@ kinds:
   console  `$ command` lines with their output: run by tests/test_fences.py, output compared
   ini/toml loaded by pytest from a temp project, which must accept every setting
   notest   `{.lang notest reason="..."}`: not run; the reason is required and listed
+
+Fences inside admonitions (`!!! note`, `??? note`) are indented, so Markdown parsers that do not
+know admonitions see them as plain code; they are found here by dedenting admonition bodies. A
+python fence there would escape pytest-markdown-docs, so it counts as unaccounted.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from harness.normalize import REPO
 DOCS = REPO / "docs"
 INCLUDE = re.compile(r'^\s*(#\s*)?--8<--\s+"([^"]+)"\s*$')
 REASON = re.compile(r'reason="([^"]*)"')
+ADMONITION = re.compile(r"^(!!!|\?\?\?\+?) ")
 RUNNABLE = {"python": "python", "py": "python", "console": "console", "ini": "ini", "toml": "toml"}
 
 
@@ -38,6 +43,7 @@ class Fence:
     options: list[str]
     info: str
     code: str
+    in_admonition: bool = False
 
     @property
     def id(self) -> str:
@@ -49,7 +55,8 @@ class Fence:
             return "include"
         if "notest" in self.options:
             return "notest"
-        return RUNNABLE.get(self.lang, "unaccounted")
+        kind = RUNNABLE.get(self.lang, "unaccounted")
+        return "unaccounted" if kind == "python" and self.in_admonition else kind
 
     @property
     def reason(self) -> str:
@@ -61,14 +68,31 @@ class Fence:
         return [INCLUDE.match(ln).group(2) for ln in self.code.splitlines() if ln.strip()]
 
 
+def _dedent_admonitions(lines: list[str]) -> tuple[list[str], set[int]]:
+    """The page with admonition bodies moved left by four spaces, and which lines moved."""
+    out, moved, inside = [], set(), False
+    for number, line in enumerate(lines):
+        if ADMONITION.match(line):
+            inside = True
+        elif inside and line.startswith("    "):
+            line = line[4:]
+            moved.add(number)
+        elif inside and line.strip():
+            inside = False
+        out.append(line)
+    return out, moved
+
+
 def fences(page: Path) -> list[Fence]:
-    tokens = MarkdownIt("commonmark").parse(page.read_text())
+    lines, moved = _dedent_admonitions(page.read_text().splitlines())
+    tokens = MarkdownIt("commonmark").parse("\n".join(lines) + "\n")
     found = []
     for token in tokens:
         if token.type == "fence" and token.map:
             info = parse_superfences_block_info(token.info)
             lang = info[0] if info else ""
-            found.append(Fence(page, token.map[0] + 1, lang, info[1:], token.info, token.content))
+            found.append(Fence(page, token.map[0] + 1, lang, info[1:], token.info, token.content,
+                               in_admonition=token.map[0] in moved))
     return found
 
 

@@ -181,7 +181,11 @@ SECTION = re.compile(r"^_{3,} (.+?) _{3,}$")
 BANNER = re.compile(r"^={3,} (.+?) ={3,}$")
 LOG_HEADER = re.compile(r"^-{3,} (live log|Captured log) (\w+) -{3,}$")
 SUBHEADER = re.compile(r"^-{3,} .+ -{3,}$")
-OUTCOME_LINE = re.compile(r"^=*\s*(\d+ (passed|failed|errors?|skipped|xfailed|xpassed|warnings?|deselected)\b.*?)\s*=*$")
+OUTCOME_LINE = re.compile(
+    r"^=*\s*((\d+ (passed|failed|errors?|skipped|xfailed|xpassed|warnings?|deselected)|no tests ran)\b.*?)\s*=*$"
+)
+FIXTURES_FROM = re.compile(r"^-{3,} fixtures defined from (\S+) -{3,}$")  # pytest --fixtures
+FIXTURE_PATH = re.compile(r"^\S+(?: \[\w+ scope\])? -- (\S+):\d+")
 LOG_RECORD = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL) +\S+:\S+:\d+ ")
 TEST_ID = re.compile(r"^(\S+\.py::\S+)")
 CHAIN = ("During handling of the above exception", "The above exception was the direct cause")
@@ -208,6 +212,9 @@ def extract(output: str, logs: bool | str = False) -> str:
         if match := SECTION.match(line):
             current, log = _section_name(match.group(1)), None
             sections[current] = []
+        elif match := FIXTURES_FROM.match(line):
+            current, log = f"fixtures-{match.group(1)}", None
+            sections[current] = []
         elif match := LOG_HEADER.match(line):
             log = "log" if match.group(1) == "live log" else f"{current}-log"
         elif (match := BANNER.match(line)) and match.group(1) == "warnings summary":
@@ -225,6 +232,8 @@ def extract(output: str, logs: bool | str = False) -> str:
                     records.append(test_id)
                     logged_for = test_id
                 records.append(line)
+        elif match := OUTCOME_LINE.match(line):
+            sections["outcome"] = [match.group(1)]
         elif current:
             if not line.startswith("-- Docs: "):
                 sections[current].append(line)
@@ -234,9 +243,12 @@ def extract(output: str, logs: bool | str = False) -> str:
             sections.setdefault("usage-error", []).append(line)
         elif line.startswith("INTERNALERROR> ") and not line.startswith("INTERNALERROR>  "):
             sections["internal-error"] = [line]  # the last unindented line: the exception
-        elif match := OUTCOME_LINE.match(line):
-            sections["outcome"] = [match.group(1)]
-    for name, lines in sections.items():
+    for name, lines in list(sections.items()):
+        # `pytest --fixtures`: keep the project's own fixtures, not those of installed plugins.
+        paths = [m.group(1) for m in map(FIXTURE_PATH.match, lines) if m]
+        if name.startswith("fixtures-") and any(p.startswith(("/", "..")) for p in paths):
+            del sections[name]
+            continue
         # A traceback: keep its E lines (and how exceptions chain); a plain report: keep it whole.
         if any(line.startswith("E   ") for line in lines):
             lines = [ln for ln in lines if ln.startswith("E   ") or ln.startswith(CHAIN)]
