@@ -1,0 +1,16 @@
+import os
+
+import pytest_asyncio
+from dataflow import DataFlow
+
+DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
+)
+
+
+@pytest_asyncio.fixture
+async def db():
+    """A DataFlow on the test database; its pools are closed after each test."""
+    dataflow = DataFlow(DATABASE_URL)
+    yield dataflow
+    await dataflow.cleanup_all_pools()

@@ -1,0 +1,17 @@
+import os
+
+import pytest_asyncio
+from dataflow import DataFlow
+
+DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
+)
+
+
+# Shared fixtures, in a file pytest does not load on its own: it is not a conftest.py.
+@pytest_asyncio.fixture
+async def db():
+    """A DataFlow on the test database; its pools are closed after each test."""
+    dataflow = DataFlow(DATABASE_URL)
+    yield dataflow
+    await dataflow.cleanup_all_pools()
