@@ -1,0 +1,31 @@
+import os
+
+import asyncpg
+import pytest_asyncio
+from dataflow import DataFlow
+
+DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
+)
+
+
+# --8<-- [start:fixtures]
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def pool():
+    pool = await asyncpg.create_pool(DATABASE_URL)
+    yield pool
+    await pool.close()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def db():
+    db = DataFlow(DATABASE_URL)
+
+    @db.model
+    class User:
+        name: str
+
+    await db.initialize()
+    yield db
+    await db.cleanup_all_pools()
+# --8<-- [end:fixtures]
