@@ -13,6 +13,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -35,17 +36,19 @@ def execute(path: Path) -> nbformat.NotebookNode:
     Cells tagged `raises-exception` may raise; an error anywhere else fails the run.
     """
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
-    # The kernel's own stderr only carries a warning about its local TCP transport.
-    with client.setup_kernel(stderr=subprocess.DEVNULL):
-        for index, cell in enumerate(nb.cells):
-            client.execute_cell(cell, index)
-        # Ask the kernel which ports and database names it handed out, to normalize them.
-        probe = nbformat.v4.new_code_cell("import harness.notebook as n; print(n.literals_json())")
-        nb.cells.append(probe)
-        client.execute_cell(probe, len(nb.cells) - 1)
-        nb.cells.pop()
+    # The kernel works in a temp dir: DataFlow writes a migrations/ folder where it runs.
+    with tempfile.TemporaryDirectory(prefix="notebook-") as workdir:
+        client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+                                record_timing=False, resources={"metadata": {"path": workdir}})
+        # The kernel's own stderr only carries a warning about its local TCP transport.
+        with client.setup_kernel(stderr=subprocess.DEVNULL):
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+            # Ask the kernel which ports and database names it handed out, to normalize them.
+            probe = nbformat.v4.new_code_cell("import harness.notebook as n; print(n.literals_json())")
+            nb.cells.append(probe)
+            client.execute_cell(probe, len(nb.cells) - 1)
+            nb.cells.pop()
     literals = json.loads(probe.outputs[0]["text"]) if probe.outputs else {}
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -87,7 +90,11 @@ def comparable(nb) -> list:
         shown = []
         for output in cell.outputs:
             if output.output_type == "stream":
-                shown.append((output.name, output.text.rstrip()))
+                # How the kernel splits a stream into chunks varies from run to run: join them.
+                if shown and shown[-1][0] == output.name:
+                    shown[-1] = (output.name, shown[-1][1] + "\n" + output.text.rstrip())
+                else:
+                    shown.append((output.name, output.text.rstrip()))
             elif output.output_type == "error":
                 shown.append(("error", output.ename, output.evalue))
             elif "text/plain" in output.get("data", {}):
