@@ -1,4 +1,4 @@
-"""MkDocs hook: publish notebooks/*.ipynb (kept beside docs/, not in it) as pages."""
+"""MkDocs hook: publish notebooks/*.ipynb (kept beside docs/, not in it) and the generated errata page."""
 
 from pathlib import Path
 
@@ -15,4 +15,7 @@ def on_files(files, config):
             f"notebooks/{notebook.name}", src_dir=str(ROOT), dest_dir=config["site_dir"],
             use_directory_urls=config["use_directory_urls"],
         ))
+    from harness import errata
+
+    files.append(File.generated(config, errata.PAGE, content=errata.render(errata.load())))
     return files
