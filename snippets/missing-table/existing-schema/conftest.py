@@ -1,0 +1,22 @@
+import os
+
+import pytest_asyncio
+from dataflow import DataFlow
+
+from models import register_models
+
+DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
+)
+
+
+# --8<-- [start:fixture]
+@pytest_asyncio.fixture
+async def db():
+    # The app's setting for a database whose schema someone else manages.
+    db = DataFlow(DATABASE_URL, existing_schema_mode=True)
+    register_models(db)
+    await db.initialize()
+    yield db
+    await db.cleanup_all_pools()
+# --8<-- [end:fixture]

@@ -1,0 +1,34 @@
+"""One DataFlow instance shared by a module, and a fixture that registers the models."""
+
+import pytest
+from dataflow import DataFlow
+
+from app import register_models
+from conftest import DATABASE_URL
+
+# --8<-- [start:shared]
+shared_db = DataFlow(DATABASE_URL)  # made once, when pytest imports this module
+
+
+@pytest.fixture
+def models():
+    register_models(shared_db)  # runs again for every test that asks for it
+    return shared_db.get_models()
+# --8<-- [end:shared]
+
+
+# --8<-- [start:tests]
+def test_customer_is_registered(models):
+    assert "Customer" in models
+
+
+def test_customer_has_an_email(models):
+    assert "email" in models["Customer"].__annotations__
+
+
+def test_two_instances_each_register_customer():
+    first, second = DataFlow(DATABASE_URL), DataFlow(DATABASE_URL)
+    register_models(first)
+    register_models(second)
+    assert first.get_models().keys() == second.get_models().keys() == {"Customer"}
+# --8<-- [end:tests]
