@@ -66,8 +66,8 @@ def _normalized(output, literals):
     elif output.output_type == "error":
         output.evalue = normalize(output.evalue, literals)
         output.traceback = [normalize(frame, literals) for frame in _short(output.traceback)]
-    elif "data" in output and "text/plain" in output.data:
-        output.data = {"text/plain": normalize(output.data["text/plain"], literals)}
+    elif "text/plain" in output.get("data", {}):  # keep images and HTML beside the text
+        output.data["text/plain"] = normalize(output.data["text/plain"], literals)
     return output
 
 

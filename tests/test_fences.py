@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from harness.fences import all_fences
+from harness.fences import all_fences, fences
 from harness.normalize import normalize
 
 FENCES = all_fences()
@@ -41,9 +41,14 @@ def console_steps(code):
     return [(cmd, "\n".join(out)) for cmd, out in steps]
 
 
+@pytest.mark.xdist_group("console")  # update mode rewrites pages: one worker
 @by_kind("console")
 def test_console_block_output_is_real(fence, base_url, tmp_path, update_recorded):
-    env = {**os.environ, "TEST_DATABASE_URL": str(base_url), "PGCONNECT_TIMEOUT": "5"}
+    # `python` and `pytest` in a block are the project's own (.venv), as for a reader who activated it.
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+    env = {**os.environ, "TEST_DATABASE_URL": str(base_url), "PGCONNECT_TIMEOUT": "5", "PATH": path,
+           "NO_COLOR": "1", "PY_COLORS": "0"}
+    env = {k: v for k, v in env.items() if not k.startswith("PYTEST_")}
     shown = []
     for command, expected in console_steps(fence.code):
         proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, timeout=120,
@@ -54,13 +59,19 @@ def test_console_block_output_is_real(fence, base_url, tmp_path, update_recorded
         if not update_recorded:
             assert actual.rstrip() == expected.rstrip(), f"{fence.id}: `{command}` printed otherwise"
     if update_recorded:
-        lines = fence.page.read_text().splitlines(keepends=True)
-        start, end = fence.line, fence.line + len(fence.code.splitlines())
-        lines[start:end] = ["\n".join(shown) + "\n"]
-        fence.page.write_text("".join(lines))
+        rewrite(fence, "\n".join(shown) + "\n")
 
 
-
+def rewrite(fence, content):
+    """Put a console block's new content in its page, found again by its first command."""
+    assert not fence.in_admonition, f"{fence.id}: move console blocks out of admonitions to re-record"
+    first = console_steps(fence.code)[0][0]
+    current = next(f for f in fences(fence.page) if f.kind == "console"
+                   and console_steps(f.code)[0][0] == first)
+    lines = fence.page.read_text().splitlines(keepends=True)
+    start = current.line  # the line after the opening ```
+    lines[start:start + len(current.code.splitlines())] = [content]
+    fence.page.write_text("".join(lines))
 
 
 def test_config_blocks_are_accepted_by_pytest(tmp_path):

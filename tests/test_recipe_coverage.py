@@ -29,10 +29,15 @@ def test_every_recording_belongs_to_a_run():
         assert recorded == {run.recorded_path.name for run in recipe.runs}, recipe.slug
 
 
+def page_of(recipe):
+    """An error's recipe belongs to docs/errors/<slug>.md, a guide's to docs/guides/<slug>.md."""
+    pages = [REPO / "docs" / kind / f"{recipe.slug}.md" for kind in ("errors", "guides")]
+    return next((page for page in pages if page.exists()), None)
+
+
 def test_every_recipe_has_a_page_that_shows_it():
     for recipe in RECIPES:
-        page = REPO / "docs" / "errors" / f"{recipe.slug}.md"
-        assert page.exists(), f"{recipe.slug} has no page"
+        assert page_of(recipe), f"{recipe.slug} has no page"
         shown = {p for p in INCLUDED if p.startswith(f"snippets/{recipe.slug}/")}
         assert any("/recorded/" in p for p in shown), f"{recipe.slug}: no recorded output on a page"
         assert any("/recorded/" not in p for p in shown), f"{recipe.slug}: no recipe code on a page"

@@ -1,0 +1,29 @@
+import logging
+import os
+
+import pytest_asyncio
+from dataflow import DataFlow
+
+DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
+)
+
+pytest_plugins = ["connection_meter"]
+
+
+# --8<-- [start:db]
+@pytest_asyncio.fixture
+async def db():
+    # The upstream guide's pool settings: one connection, no overflow, a short timeout, fast recycling.
+    db = DataFlow(DATABASE_URL, pool_size=1, max_overflow=0, pool_timeout=5, pool_recycle=30)
+
+    @db.model
+    class Item:
+        name: str
+
+    yield db
+    try:
+        await db.cleanup_all_pools()
+    except Exception as error:
+        logging.warning("cleanup failed: %s", error)
+# --8<-- [end:db]
