@@ -1,8 +1,5 @@
 """The site builds strictly, and nothing published carries a path of this machine."""
 
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -12,17 +9,6 @@ from harness.normalize import REPO
 
 pytestmark = pytest.mark.xdist_group("site")
 MACHINE_PATHS = [str(REPO), str(Path.home()), tempfile.gettempdir() + "/"]
-
-
-@pytest.fixture(scope="module")
-def build(tmp_path_factory):
-    site = tmp_path_factory.mktemp("site")
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    return site, proc
 
 
 def test_strict_build_is_clean(build):
