@@ -1,0 +1,75 @@
+"""Fixtures for testing a DataFlow app with pytest-asyncio 1.x. Goes with pytest.ini."""
+
+import asyncio
+import os
+from urllib.parse import urlsplit
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from dataflow import DataFlow
+
+from app import register_models  # your app's models
+
+# 5434 keeps a test server apart from a development one on 5432.
+DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
+)
+
+
+# --8<-- [start:session-check]
+def masked(url: str) -> str:
+    password = urlsplit(url).password
+    return url.replace(f":{password}@", ":***@", 1) if password else url
+
+
+async def _connect_once(url: str) -> None:
+    connection = await asyncpg.connect(url, timeout=5)
+    await connection.close()
+
+
+def pytest_sessionstart(session):
+    """Before any test runs: refuse a database that is not a test one, then connect once."""
+    name = urlsplit(DATABASE_URL).path.lstrip("/")
+    if "test" not in name:  # empty_schema below drops every table: never do that to real data
+        raise pytest.UsageError(f"refusing to run: database {name!r} has no 'test' in its name")
+    try:
+        asyncio.run(_connect_once(DATABASE_URL))
+    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        raise pytest.UsageError(
+            f"test database unreachable at {masked(DATABASE_URL)}: {type(error).__name__}: {error}"
+        ) from None
+# --8<-- [end:session-check]
+
+
+# --8<-- [start:reset]
+@pytest_asyncio.fixture(autouse=True)
+async def empty_schema():
+    """Every test starts from an empty database: no table or row an earlier test left."""
+    connection = await asyncpg.connect(DATABASE_URL)
+    try:
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    finally:
+        await connection.close()
+# --8<-- [end:reset]
+
+
+# --8<-- [start:db]
+@pytest_asyncio.fixture
+async def db():
+    db = DataFlow(DATABASE_URL)
+    register_models(db)
+    await db.initialize()  # creates the models' tables before the test starts
+    yield db
+    await db.cleanup_all_pools()  # still on the test's loop, before pytest-asyncio closes it
+# --8<-- [end:db]
+
+
+# --8<-- [start:conn]
+@pytest_asyncio.fixture
+async def conn():
+    """A plain asyncpg connection, for looking at the database directly."""
+    connection = await asyncpg.connect(DATABASE_URL)
+    yield connection
+    await connection.close()
+# --8<-- [end:conn]

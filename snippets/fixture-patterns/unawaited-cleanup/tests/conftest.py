@@ -1,0 +1,21 @@
+import os
+
+import pytest_asyncio
+from dataflow import DataFlow
+
+from app import register_models
+
+DATABASE_URL = os.environ["TEST_DATABASE_URL"]
+
+
+# The recommended db fixture with one mistake: the cleanup is called, not awaited.
+# It replaces the db fixture of ../conftest.py for every test in this folder.
+# --8<-- [start:db]
+@pytest_asyncio.fixture
+async def db():
+    db = DataFlow(DATABASE_URL)
+    register_models(db)
+    await db.initialize()
+    yield db
+    db.cleanup_all_pools()  # missing await: makes a coroutine and drops it, nothing is closed
+# --8<-- [end:db]
