@@ -119,4 +119,5 @@ def render(errata: Errata) -> str:
 
 
 def _cell(text: str) -> str:
+    """Text for one cell of a Markdown table."""
     return " ".join(text.split()).replace("|", "\\|")

@@ -47,7 +47,7 @@ def test_console_block_output_is_real(fence, base_url, tmp_path, update_recorded
     # `python` and `pytest` in a block are the project's own (.venv), as for a reader who activated it.
     path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
     env = {**os.environ, "TEST_DATABASE_URL": str(base_url), "PGCONNECT_TIMEOUT": "5", "PATH": path,
-           "NO_COLOR": "1", "PY_COLORS": "0"}
+           "NO_COLOR": "1", "PY_COLORS": "0", "COLUMNS": "80"}
     env = {k: v for k, v in env.items() if not k.startswith("PYTEST_")}
     shown = []
     for command, expected in console_steps(fence.code):

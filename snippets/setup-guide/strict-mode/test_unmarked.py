@@ -1,0 +1,2 @@
+async def test_without_a_mark():
+    assert True
