@@ -32,7 +32,7 @@ def main() -> int:
         build, _ = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", site], env=env)
     print(f"site build (mkdocs build --strict): {build:.2f}s")
     workers = os.environ.get("TEST_WORKERS", "3")
-    job, output = timed([sys.executable, "-m", "pytest", "-q", "-n", workers, "--dist", "loadgroup",
+    job, output = timed([sys.executable, "-m", "pytest", "-q", "-n", workers,
                          "--durations=10"], env=env)
     print(f"test job (pytest -n {workers}): {job:.2f}s wall")
     slowest = output.split("slowest 10 durations", 1)[-1].split("\n\n")[0].strip("= \n")

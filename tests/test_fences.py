@@ -3,10 +3,13 @@
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from harness.fences import all_fences, fences
+from harness.filelock import exclusive
 from harness.normalize import normalize
 
 FENCES = all_fences()
@@ -41,7 +44,6 @@ def console_steps(code):
     return [(cmd, "\n".join(out)) for cmd, out in steps]
 
 
-@pytest.mark.xdist_group("console")  # update mode rewrites pages: one worker
 @by_kind("console")
 def test_console_block_output_is_real(fence, base_url, tmp_path, update_recorded):
     # `python` and `pytest` in a block are the project's own (.venv), as for a reader who activated it.
@@ -65,6 +67,11 @@ def test_console_block_output_is_real(fence, base_url, tmp_path, update_recorded
 def rewrite(fence, content):
     """Put a console block's new content in its page, found again by its first command."""
     assert not fence.in_admonition, f"{fence.id}: move console blocks out of admonitions to re-record"
+    with exclusive(Path(tempfile.gettempdir()) / "dataflow-guide-pages.lock"):  # one worker at a time
+        _rewrite(fence, content)
+
+
+def _rewrite(fence, content):
     first = console_steps(fence.code)[0][0]
     current = next(f for f in fences(fence.page) if f.kind == "console"
                    and console_steps(f.code)[0][0] == first)

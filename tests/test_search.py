@@ -11,7 +11,6 @@ import pytest
 from harness.normalize import REPO
 from harness.search import SiteSearch
 
-pytestmark = pytest.mark.xdist_group("site")
 
 ROW = re.compile(r"^\| (?P<seen>.+?) \| \[[^\]]+\]\((?P<page>errors/[\w-]+)\.md(?:#[\w-]+)?\) \|$")
 ROWS = [m.groupdict() for m in map(ROW.match, (REPO / "docs" / "index.md").read_text().splitlines()) if m]
@@ -28,7 +27,7 @@ def test_the_table_has_a_row_for_every_error_page():
     assert {row["page"].removeprefix("errors/") for row in ROWS} == pages
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # building the index takes seconds: once per worker
 def search(build):
     return SiteSearch(build[0])
 

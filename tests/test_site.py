@@ -7,7 +7,6 @@ import pytest
 
 from harness.normalize import REPO
 
-pytestmark = pytest.mark.xdist_group("site")
 MACHINE_PATHS = [str(REPO), str(Path.home()), tempfile.gettempdir() + "/"]
 
 
