@@ -45,7 +45,8 @@ PYTEST_ARGS = ["-p", "no:cacheprovider", "-q", "--tb=short", "--no-header", "--c
 OUTCOMES = {"passed": 0, "failed": 1, "interrupted": 2, "internal-error": 3, "usage-error": 4,
             "no-tests": 5}
 # Environment a recipe must not inherit from the pytest that runs it.
-LEAKY_ENV = ("PYTEST_", "PYTHONPATH", "COV_", "_PYTEST", "FORCE_COLOR", "CLICOLOR")
+# CI and BUILD_NUMBER make pytest print full assertion diffs: a recording must not depend on them.
+LEAKY_ENV = ("PYTEST_", "PYTHONPATH", "COV_", "_PYTEST", "FORCE_COLOR", "CLICOLOR", "CI", "BUILD_NUMBER")
 
 
 @dataclass

@@ -11,6 +11,7 @@ import pytest
 from harness.fences import all_fences, fences
 from harness.filelock import exclusive
 from harness.normalize import normalize
+from harness.recipes import LEAKY_ENV
 
 FENCES = all_fences()
 # Blocks marked not to run. Raise this only with a reason a reader would accept.
@@ -50,7 +51,7 @@ def test_console_block_output_is_real(fence, base_url, tmp_path, update_recorded
     path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
     env = {**os.environ, "TEST_DATABASE_URL": str(base_url), "PGCONNECT_TIMEOUT": "5", "PATH": path,
            "NO_COLOR": "1", "PY_COLORS": "0", "COLUMNS": "80"}
-    env = {k: v for k, v in env.items() if not k.startswith("PYTEST_")}
+    env = {k: v for k, v in env.items() if not k.startswith(LEAKY_ENV)}
     shown = []
     for command, expected in console_steps(fence.code):
         proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, timeout=120,
