@@ -121,6 +121,7 @@ class ThrowawayPostgres:
             entry = pwd.getpwnam(self.run_as)
             os.chown(self.workdir, entry.pw_uid, entry.pw_gid)
         atexit.register(self.stop)
+        self._start_watchdog()
         pwfile = self.workdir / "pwfile"
         pwfile.write_text(TEST_PASSWORD + "\n")
         if self.run_as:
@@ -180,6 +181,15 @@ class ThrowawayPostgres:
         )
         self.psql(f"CREATE DATABASE {TEST_DATABASE} OWNER {TEST_USER}")
 
+    def _start_watchdog(self) -> None:
+        """A process that stops the server if this one dies without stopping it (kill -9, a crash)."""
+        subprocess.Popen(
+            [sys.executable, "-m", "harness.pgserver", "--watch", str(os.getpid()), str(self.workdir),
+             str(self.bindir), self.run_as or ""],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, cwd=self.workdir.parent,
+        )
+
     def stop(self) -> None:
         if self.workdir is None:
             return
@@ -204,6 +214,18 @@ def start(preferred_port: int | None = None, **settings: str) -> ThrowawayPostgr
     return server
 
 
+def watch(owner: int, workdir: Path, bindir: Path, run_as: str | None) -> int:
+    """Wait until `owner` exits or the server's folder is gone; then stop and remove what is left."""
+    while workdir.exists():
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            ThrowawayPostgres(bindir=bindir, workdir=workdir, run_as=run_as).stop()
+            break
+        time.sleep(0.5)
+    return 0
+
+
 def main() -> int:
     """`./dev db`: a server for your own tests, on the test port 5434 when free, until Ctrl-C."""
     stop = threading.Event()
@@ -223,4 +245,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--watch"]:
+        owner, workdir, bindir, run_as = sys.argv[2:6]
+        sys.exit(watch(int(owner), Path(workdir), Path(bindir), run_as or None))
     sys.exit(main())

@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import asyncpg
@@ -132,3 +133,18 @@ def test_role_without_createdb_is_told_why(server):
     with pytest.raises(DatabaseUnavailable, match="needs CREATEDB"):
         with fresh_database(server.url(user="plain_user", password="plain_pw")):
             pass
+
+
+def test_removed_when_its_owner_is_killed():
+    code = "from harness import pgserver; s = pgserver.start(); print(s.workdir, s.port, flush=True); input()"
+    owner = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    workdir, port = owner.stdout.readline().split()
+    owner.kill()  # no atexit, no finalizer: only the watchdog can clean up
+    owner.wait(timeout=10)
+    for _ in range(100):
+        if not Path(workdir).exists():
+            break
+        time.sleep(0.1)
+    assert not Path(workdir).exists()
+    assert refuses(pgserver.ThrowawayPostgres.url(type("S", (), {"port": int(port)})()))
