@@ -4,7 +4,7 @@ import pytest
 from dataflow import DataFlow
 
 from app import register_models
-from conftest import DATABASE_URL
+from shop_fixtures import DATABASE_URL
 
 # --8<-- [start:shared]
 shared_db = DataFlow(DATABASE_URL)

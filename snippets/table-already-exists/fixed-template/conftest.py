@@ -1,6 +1,6 @@
 import asyncio
-import itertools
 import os
+import itertools
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -9,6 +9,8 @@ import pytest_asyncio
 from dataflow import DataFlow
 
 from app import register_models
+
+pytest_plugins = ["shop_fixtures"]
 
 DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
@@ -62,23 +64,3 @@ async def database_url(template):
     yield url_of(name)
     await admin(f'DROP DATABASE "{name}" WITH (FORCE)')
 # --8<-- [end:template]
-
-
-# --8<-- [start:conn]
-@pytest_asyncio.fixture
-async def conn(database_url):
-    connection = await asyncpg.connect(database_url)
-    yield connection
-    await connection.close()
-# --8<-- [end:conn]
-
-
-# --8<-- [start:db]
-@pytest_asyncio.fixture
-async def db(database_url):
-    db = DataFlow(database_url)
-    register_models(db)
-    await db.initialize()
-    yield db
-    await db.cleanup_all_pools()  # closes connection pools, nothing else
-# --8<-- [end:db]
