@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import site
+import sys
 import sysconfig
 from pathlib import Path
 
@@ -37,13 +38,25 @@ PATTERNS = [
 ]
 
 
+def site_packages_of(python: str | Path) -> str:
+    """Where a virtualenv's interpreter installs packages (a version matrix cell's)."""
+    venv = Path(python).parent.parent
+    return str(venv / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages")
+
+
 def normalize(text: str, literals: dict[str, str] | None = None) -> str:
-    """Replace what differs between machines and runs; `literals` maps exact strings to placeholders."""
+    """Replace what differs between machines and runs; `literals` maps exact strings to placeholders.
+
+    Literal absolute paths are replaced together with the known ones, longest first, so another
+    interpreter's site-packages below the repository is not taken for the repository."""
+    literals = literals or {}
+    paths = {k: v for k, v in literals.items() if k.startswith("/")}
     for pattern, placeholder in RELATIVE_PATHS:
         text = pattern.sub(placeholder, text)
-    for path, placeholder in _path_placeholders():
+    for path, placeholder in sorted([*_path_placeholders(), *paths.items()], key=lambda pr: -len(pr[0])):
         text = text.replace(path, placeholder)
-    for literal, placeholder in sorted((literals or {}).items(), key=lambda kv: -len(kv[0])):
+    for literal, placeholder in sorted(((k, v) for k, v in literals.items() if k not in paths),
+                                       key=lambda kv: -len(kv[0])):
         text = re.sub(rf"(?<![\w.]){re.escape(literal)}(?![\w])", placeholder, text)
     for pattern, placeholder in PATTERNS:
         text = pattern.sub(placeholder, text)

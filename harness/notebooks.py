@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from harness.normalize import REPO, normalize
+from harness.normalize import REPO, normalize, site_packages_of
 
 NOTEBOOKS = REPO / "notebooks"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -30,16 +30,19 @@ def all_notebooks() -> list[Path]:
     return sorted(NOTEBOOKS.glob("*.ipynb"))
 
 
-def execute(path: Path) -> nbformat.NotebookNode:
+def execute(path: Path, python: str | Path | None = None) -> nbformat.NotebookNode:
     """Run every cell in a fresh kernel; return the notebook with normalized outputs.
 
     Cells tagged `raises-exception` may raise; an error anywhere else fails the run.
+    `python`: run the kernel in that interpreter (a version matrix cell's), not in this one.
     """
     nb = nbformat.read(path, as_version=4)
     # The kernel works in a temp dir: DataFlow writes a migrations/ folder where it runs.
     with tempfile.TemporaryDirectory(prefix="notebook-") as workdir:
         client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                                 record_timing=False, resources={"metadata": {"path": workdir}})
+        if python is not None:
+            client.km = _kernel_manager(Path(python), Path(workdir))
         # The kernel's own stderr only carries a warning about its local TCP transport.
         with client.setup_kernel(stderr=subprocess.DEVNULL):
             for index, cell in enumerate(nb.cells):
@@ -50,6 +53,8 @@ def execute(path: Path) -> nbformat.NotebookNode:
             client.execute_cell(probe, len(nb.cells) - 1)
             nb.cells.pop()
     literals = json.loads(probe.outputs[0]["text"]) if probe.outputs else {}
+    if python is not None:
+        literals[site_packages_of(python)] = "<site-packages>"
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [_normalized(output, literals) for output in cell.outputs]
@@ -58,6 +63,21 @@ def execute(path: Path) -> nbformat.NotebookNode:
             for output in cell.outputs:
                 output.pop("execution_count", None)
     return nb
+
+
+def _kernel_manager(python: Path, workdir: Path):
+    """A kernel manager whose only kernel runs `python`, with this repository's harness importable."""
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = workdir / ".kernels" / "cell"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "matrix cell", "language": "python", "env": {"PYTHONPATH": str(REPO)},
+    }))
+    return AsyncKernelManager(kernel_name="cell",
+                         kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec.parent)]))
 
 
 def _normalized(output, literals):

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from harness import database, pgserver
 from harness.dburl import DatabaseURL
-from harness.normalize import REPO, normalize
+from harness.normalize import REPO, normalize, site_packages_of
 
 SNIPPETS = REPO / "snippets"
 RUN_TIMEOUT = 300
@@ -60,6 +60,18 @@ class Run:
     args: list[str] = field(default_factory=list)
     logs: bool | str = False
     env: dict = field(default_factory=dict)
+    requires: str = ""  # e.g. "pytest-asyncio<1": the run belongs only where this holds
+
+    def applies(self, versions: dict[str, str]) -> bool:
+        """Whether this run belongs in an environment with these versions (name -> version)."""
+        if not self.requires:
+            return True
+        from packaging.requirements import Requirement
+        from harness.versions import canonical
+
+        requirement = Requirement(self.requires)
+        version = versions.get(canonical(requirement.name))
+        return version is not None and requirement.specifier.contains(version, prereleases=True)
 
     @property
     def recorded_path(self) -> Path:
@@ -75,6 +87,9 @@ class Recipe:
     slug: str
     projects: dict[str, dict]
     runs: list[Run] = field(default_factory=list)
+    # Fixes for different version lines, shown side by side: tab -> run -> files (path:section)
+    # the page shows for it; the version matrix labels each tab (harness.compat).
+    tabs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -83,11 +98,15 @@ class Recipe:
     @classmethod
     def load(cls, slug: str) -> Recipe:
         data = tomllib.loads((SNIPPETS / slug / "recipe.toml").read_text())
-        recipe = cls(slug, data["projects"])
+        recipe = cls(slug, data["projects"], tabs=data.get("tabs", {}))
         recipe.runs = [Run(recipe, **spec) for spec in data["runs"]]
         for run in recipe.runs:
             if run.project not in recipe.projects or run.outcome not in OUTCOMES:
                 raise ValueError(f"{run.id}: unknown project or outcome")
+        names = {run.name for run in recipe.runs}
+        for tab, runs in recipe.tabs.items():
+            if set(runs) - names:
+                raise ValueError(f"{slug}/recipe.toml: tabs.{tab} names unknown runs {sorted(set(runs) - names)}")
         return recipe
 
     def run(self, name: str) -> Run:
@@ -149,8 +168,10 @@ def database_for(run: Run, base: DatabaseURL):
             raise ValueError(f"{run.id}: unknown database {run.database!r}")
 
 
-def execute(run: Run, base: DatabaseURL) -> Result:
-    """Run the recipe project in a temp dir against its database; never hangs past RUN_TIMEOUT."""
+def execute(run: Run, base: DatabaseURL, python: str | Path = sys.executable) -> Result:
+    """Run the recipe project in a temp dir against its database; never hangs past RUN_TIMEOUT.
+
+    `python`: the interpreter whose pytest runs it (the version matrix passes a cell's)."""
     with tempfile.TemporaryDirectory(prefix=f"recipe-{run.recipe.slug}-") as tmp, \
             database_for(run, base) as (url, literals):
         for name, source in run.recipe.project_files(run.project).items():
@@ -164,13 +185,15 @@ def execute(run: Run, base: DatabaseURL) -> Result:
         env.update({k: str(v) for k, v in run.env.items()})
         try:
             proc = subprocess.run(
-                [sys.executable, "-m", "pytest", *PYTEST_ARGS, *run.args], cwd=tmp, env=env,
+                [str(python), "-m", "pytest", *PYTEST_ARGS, *run.args], cwd=tmp, env=env,
                 capture_output=True, text=True, timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL,
             )
             returncode, output = proc.returncode, proc.stdout + proc.stderr
         except subprocess.TimeoutExpired as timeout:
             returncode, output = -1, f"TIMEOUT after {RUN_TIMEOUT}s\n{timeout.stdout or ''}"
         literals = {**literals, tmp: "<project>", str(Path(tmp).resolve()): "<project>"}
+        if str(python) != sys.executable:  # a version matrix cell's interpreter
+            literals[site_packages_of(python)] = "<site-packages>"
         if base.password and base.password != pgserver.TEST_PASSWORD:  # a user's own server
             literals[base.password] = "***"
         return Result(run, returncode, output, literals)

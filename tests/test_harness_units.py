@@ -51,3 +51,28 @@ def test_fresh_database_is_dropped_afterwards(base_url):
         assert database.check(url)
     with pytest.raises(database.DatabaseUnavailable, match="does not exist"):
         database.check(url)
+
+
+def test_a_run_with_requires_belongs_only_where_it_holds():
+    from harness.recipes import Recipe, Run
+
+    run = Run(Recipe("x", {}), "r", "p", requires="pytest-asyncio<1")
+    assert run.applies({"pytest-asyncio": "0.26.0"})
+    assert not run.applies({"pytest-asyncio": "1.5.0"})
+    assert not run.applies({})
+    assert Run(Recipe("x", {}), "r", "p").applies({})
+
+
+def test_tab_labels_name_the_versions_that_tell_groups_apart():
+    from harness.compat import labels
+
+    def cell(pa, pg):
+        return {"versions": {"pytest-asyncio": pa, "pytest": "8.4.2", "kailash-dataflow": "2.20.1",
+                             "PostgreSQL": pg}}
+
+    results = {"pinned": cell("1.5.0", "15.18"), "a": cell("0.21.2", "15.18"), "b": cell("0.24.0", "15.18"),
+               "c": cell("1.5.0", "16.14")}
+    assert labels(results, [["pinned", "b"], ["a"], ["c"]]) == ["pinned, b", "a", "c"]
+    assert labels(results, [["pinned", "c", "b"], ["a"]]) == [
+        "pytest-asyncio 0.24.0 – 1.5.0 (pinned)", "pytest-asyncio 0.21.2"]
+    assert labels(results, [["pinned", "a", "b"], ["c"]]) == ["PostgreSQL 15.18 (pinned)", "PostgreSQL 16.14"]
