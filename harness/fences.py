@@ -102,3 +102,11 @@ def all_pages() -> list[Path]:
 
 def all_fences() -> list[Fence]:
     return [fence for page in all_pages() for fence in fences(page)]
+
+
+def bare_includes(page: Path) -> list[str]:
+    """Paths a page includes outside any fence: Markdown to render (the version tabs)."""
+    lines, _ = _dedent_admonitions(page.read_text().splitlines())
+    tokens = MarkdownIt("commonmark").parse("\n".join(lines) + "\n")
+    return [match.group(2) for token in tokens if token.type == "inline"
+            for line in token.content.splitlines() if (match := INCLUDE.match(line))]

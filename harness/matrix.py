@@ -1,8 +1,10 @@
 """`./dev matrix`: every recipe run and every notebook in every cell of matrix.toml, kept as data.
 
     ./dev matrix [CELL ...] [--force]   run the cells (default: all) whose inputs changed, then render
+    ./dev matrix --only SLUG            run one recipe and its notebook; the others keep their data
     ./dev matrix --lock [CELL ...]      re-resolve the cells' locks with uv (matrix/locks/), run nothing
-    ./dev matrix --render               only render the pages from the data
+    ./dev matrix --render [--adopt-tabs]  only render the pages from the data (and turn every varying
+                                        recorded section a page includes into its version tabs)
 
 A cell's data, matrix/results/<cell>.json, holds its versions and, per recipe run, the outcome,
 the normalized recording, the first error line and the diff against the pinned recording; per
@@ -280,7 +282,7 @@ def run_cell(matrix: Matrix, cell: Cell, previous: dict | None, force: bool, pos
                     data["notebooks"][task.slug].update(result)
                     status = "ok" if result["ok"] else "error"
                 progress.tick(f"{task.slug}/{task.name}: {status}")
-    for entry in data["recipes"].values():  # runs in recipe order, whatever order they finished in
+    for entry in data["recipes"].values():  # by name, whatever order they finished in
         entry["runs"] = dict(sorted(entry["runs"].items()))
     return with_diffs(data, recipes)
 
@@ -319,6 +321,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", action="append", default=[], metavar="SLUG",
                         help="run only this recipe and notebook (others keep their data)")
     parser.add_argument("--render", action="store_true", help="only render the pages from the data")
+    parser.add_argument("--adopt-tabs", action="store_true",
+                        help="also rewrite pages to show every varying recorded section as version tabs")
     args = parser.parse_args(argv)
     matrix = Matrix.load()
     try:
@@ -351,6 +355,9 @@ def main(argv: list[str]) -> int:
     for cell in matrix.cells:  # derived fields follow the recordings and this code as they are now
         if data := load_result(cell.name):
             save_result(with_diffs(data, recipes))
+    if args.adopt_tabs:
+        for page in compat.adopt_tabs(compat.load_results(matrix)):
+            print(f"rewrote {page.relative_to(REPO)}: version tabs")
     for path in compat.write_all(matrix):
         print(f"rendered {path.relative_to(REPO)}")
     return 0

@@ -72,7 +72,7 @@ def test_tab_labels_name_the_versions_that_tell_groups_apart():
 
     results = {"pinned": cell("1.5.0", "15.18"), "a": cell("0.21.2", "15.18"), "b": cell("0.24.0", "15.18"),
                "c": cell("1.5.0", "16.14")}
-    assert labels(results, [["pinned", "b"], ["a"], ["c"]]) == ["pinned, b", "a", "c"]
+    assert labels(results, [["pinned", "b"], ["a"], ["c"]]) == ["the other versions (pinned)", "a", "c"]
     assert labels(results, [["pinned", "c", "b"], ["a"]]) == [
         "pytest-asyncio 0.24.0 – 1.5.0 (pinned)", "pytest-asyncio 0.21.2"]
     assert labels(results, [["pinned", "a", "b"], ["c"]]) == ["PostgreSQL 15.18 (pinned)", "PostgreSQL 16.14"]

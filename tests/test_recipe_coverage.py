@@ -1,13 +1,18 @@
 """The coverage gate: no recipe file, project or recording goes untested or unshown."""
 
-from harness.fences import all_fences
+from harness.fences import INCLUDE, all_fences, all_pages, bare_includes
 from harness.recipes import SNIPPETS, all_recipes
 from harness.normalize import REPO
+from harness.versions import installed_versions
 
 RECIPES = all_recipes()
 INCLUDED = {
     path.split(":")[0] for fence in all_fences() if fence.kind == "include" for path in fence.included_paths
-}
+} | {path for page in all_pages() for path in bare_includes(page)}
+# Generated fix tabs (matrix/fixes/) include recipe files in their turn.
+INCLUDED |= {m.group(2).split(":")[0] for path in list(INCLUDED) if path.startswith("matrix/fixes/")
+             if (REPO / path).exists() for m in map(INCLUDE.match, (REPO / path).read_text().splitlines()) if m}
+VERSIONS = installed_versions()
 
 
 def test_every_snippet_folder_is_a_recipe():
@@ -26,7 +31,8 @@ def test_every_project_folder_is_declared_and_run():
 def test_every_recording_belongs_to_a_run():
     for recipe in RECIPES:
         recorded = {p.name for p in (recipe.root / "recorded").glob("*.txt")}
-        assert recorded == {run.recorded_path.name for run in recipe.runs}, recipe.slug
+        # A run for other versions than the pinned ones is recorded by the version matrix.
+        assert recorded == {run.recorded_path.name for run in recipe.runs if run.applies(VERSIONS)}, recipe.slug
 
 
 def page_of(recipe):
@@ -40,6 +46,10 @@ def test_every_recipe_has_a_page_that_shows_it():
         assert page_of(recipe), f"{recipe.slug} has no page"
         shown = {p for p in INCLUDED if p.startswith(f"snippets/{recipe.slug}/")}
         assert any("/recorded/" in p for p in shown), f"{recipe.slug}: no recorded output on a page"
+        for run in recipe.runs:
+            if not run.applies(VERSIONS):
+                variants = f"matrix/variants/{recipe.slug}/{run.name}--"
+                assert any(p.startswith(variants) for p in INCLUDED), f"{run.id}: no page shows its output"
         assert any("/recorded/" not in p for p in shown), f"{recipe.slug}: no recipe code on a page"
 
 
