@@ -236,6 +236,9 @@ def extract(output: str, logs: bool | str = False) -> str:
         if match := SECTION.match(line):
             current, log = _section_name(match.group(1)), None
             sections[current] = []
+        elif line.startswith("ImportError while loading conftest"):  # a usage error with a traceback
+            current, log = "conftest-error", None
+            sections[current] = []
         elif match := FIXTURES_FROM.match(line):
             current, log = f"fixtures-{match.group(1)}", None
             sections[current] = []

@@ -76,3 +76,15 @@ def test_tab_labels_name_the_versions_that_tell_groups_apart():
     assert labels(results, [["pinned", "c", "b"], ["a"]]) == [
         "pytest-asyncio 0.24.0 – 1.5.0 (pinned)", "pytest-asyncio 0.21.2"]
     assert labels(results, [["pinned", "a", "b"], ["c"]]) == ["PostgreSQL 15.18 (pinned)", "PostgreSQL 16.14"]
+
+
+def test_extract_keeps_the_error_of_a_conftest_that_does_not_import():
+    output = "\n".join([
+        "ImportError while loading conftest '/tmp/x/conftest.py'.", "conftest.py:13: in <module>",
+        "    @pytest_asyncio.fixture(loop_scope='module')",
+        "E   TypeError: fixture() got an unexpected keyword argument 'loop_scope'",
+    ])
+    assert extract(output).splitlines() == [
+        "--8<-- [start:conftest-error]", "E   TypeError: fixture() got an unexpected keyword argument 'loop_scope'",
+        "--8<-- [end:conftest-error]",
+    ]
