@@ -95,7 +95,9 @@ class Matrix:
         for cell in cells:
             if cell.postgres not in data["postgres"]:
                 raise ValueError(f"{path.name}: cell {cell.name!r}: no [postgres.{cell.postgres}]")
-        return cls(data["packages"], data["shown"], data["postgres"], cells)
+        project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+        packages = [re.split(r"[=<>!~; ]", d, maxsplit=1)[0] for d in project["dependencies"]]
+        return cls(packages, data["shown"], data["postgres"], cells)
 
     def cell(self, name: str) -> Cell:
         for cell in self.cells:
