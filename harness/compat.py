@@ -93,6 +93,13 @@ def groups_of(results: dict, slug: str, run: str, section: str) -> list[tuple[li
     return [(cells, shown[key], outcome[key]) for key, cells in groups.items()]
 
 
+def same_output(a: str, b: str) -> bool:
+    """Two recordings say the same, warning counts aside (see _key)."""
+    def parts(text):
+        return {name: _key(name, body) for name, body in sections(text).items()}
+    return parts(a) == parts(b)
+
+
 def varies(results: dict, slug: str, run: str, section: str) -> bool:
     return len(groups_of(results, slug, run, section)) > 1
 
@@ -212,6 +219,7 @@ def included_sections() -> set[tuple[str, str, str]]:
 
 def run_anchors() -> dict[tuple[str, str], str]:
     """(slug, run) -> 'errors/page.md#section': where a page first shows the run's recording."""
+    tabs = {(r.slug, tab): list(runs) for r in all_recipes() for tab, runs in r.tabs.items()}
     anchors = {}
     for page in all_pages():
         heading, in_fence = None, False
@@ -219,12 +227,16 @@ def run_anchors() -> dict[tuple[str, str], str]:
             if line.lstrip().startswith(("```", "~~~")):
                 in_fence = not in_fence
             if not in_fence and (match := re.match(r"^#{1,6} (.+)$", line)):
-                heading = slugify(re.sub(r"[`*_]{1,2}(?=\S)|(?<=\S)[`*_]{1,2}", "", match.group(1)), "-")
+                heading = slugify(match.group(1).replace("`", "").replace("**", ""), "-")
             for match in re.finditer(r'(?:snippets/([^/]+)/recorded/([^/.]+)\.txt|matrix/variants/([^/]+)/([^/]+?)--)',
                                      line):
                 slug, run = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
                 target = str(page.relative_to(DOCS)) + (f"#{heading}" if heading else "")
                 anchors.setdefault((slug, run), target)
+            for match in re.finditer(r"matrix/fixes/([^/]+)/([^/]+)\.md", line):
+                target = str(page.relative_to(DOCS)) + (f"#{heading}" if heading else "")
+                for run in tabs.get(match.groups(), []):
+                    anchors.setdefault((match.group(1), run), target)
     return anchors
 
 
@@ -238,7 +250,7 @@ def _cell_text(data: dict | None, pinned: dict | None) -> str:
     if data["first_error"]:
         short = data["first_error"] if len(data["first_error"]) <= 90 else data["first_error"][:87] + "…"
         text += f"<br><small>{html.escape(short)}</small>"
-    if pinned is not None and data["recorded"] != pinned["recorded"]:
+    if pinned is not None and not same_output(data["recorded"], pinned["recorded"]):
         text += "<br><small>*output differs from pinned*</small>"
     return text.replace("|", "\\|")
 
@@ -268,7 +280,8 @@ def render_page(matrix: Matrix, results: dict) -> str:
                    + f" | {results[cell]['why']} |")
     changes = changed_runs(results)
     out += ["", "## What changes with the version", "",
-            "Runs whose outcome or recorded output differs from the pinned cell, and where.", "",
+            "Runs whose outcome or recorded output differs from the pinned cell (warning counts aside),",
+            "and where; a run the pinned cell does not have is listed with every cell that ran it.", "",
             "| run | cells where it differs |", "|---|---|"]
     anchors = run_anchors()
     for (slug, run), where in changes.items():
@@ -310,7 +323,8 @@ def changed_runs(results: dict) -> dict[tuple[str, str], list[str]]:
         for slug, entry in data["recipes"].items():
             for run, result in entry["runs"].items():
                 base = pinned and pinned["recipes"].get(slug, {}).get("runs", {}).get(run)
-                if base is None or base["recorded"] != result["recorded"] or base["outcome"] != result["outcome"]:
+                if (base is None or base["outcome"] != result["outcome"]
+                        or not same_output(base["recorded"], result["recorded"])):
                     changes.setdefault((slug, run), []).append(cell)
     return dict(sorted(changes.items()))
 
