@@ -42,14 +42,20 @@ def page_of(recipe):
 
 
 def test_every_recipe_has_a_page_that_shows_it():
+    """Its code and its output: a recording, or version tabs rendered from the matrix's recordings."""
     for recipe in RECIPES:
         assert page_of(recipe), f"{recipe.slug} has no page"
         shown = {p for p in INCLUDED if p.startswith(f"snippets/{recipe.slug}/")}
-        assert any("/recorded/" in p for p in shown), f"{recipe.slug}: no recorded output on a page"
+        rendered = {p for p in INCLUDED if p.startswith((f"matrix/variants/{recipe.slug}/",
+                                                         f"matrix/fixes/{recipe.slug}/"))}
+        assert any("/recorded/" in p for p in shown) or rendered, f"{recipe.slug}: no recorded output on a page"
+        in_tabs = {run for path in rendered if path.startswith("matrix/fixes/")
+                   for run in recipe.tabs.get(path.rsplit("/", 1)[1].removesuffix(".md"), {})}
         for run in recipe.runs:
             if not run.applies(VERSIONS):
                 variants = f"matrix/variants/{recipe.slug}/{run.name}--"
-                assert any(p.startswith(variants) for p in INCLUDED), f"{run.id}: no page shows its output"
+                assert run.name in in_tabs or any(p.startswith(variants) for p in rendered), (
+                    f"{run.id}: no page shows its output")
         assert any("/recorded/" not in p for p in shown), f"{recipe.slug}: no recipe code on a page"
 
 
