@@ -18,7 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from harness.matrix import load_result, run_cell
+from harness.matrix import diff, load_result, notebook_text, run_cell
 from harness.normalize import REPO
 from harness.versions import CACHE, LOCKFILE, PINNED, Cell, Matrix, _bare, read_lock, resolve
 
@@ -41,10 +41,12 @@ def compare(pinned: dict, new: dict) -> tuple[list[str], bool]:
             for warning in sorted(set(run["warnings"]) - set(base["warnings"])):
                 warned.append(f"- `{slug}/{name}`: {warning}")
     for slug, notebook in sorted(new["notebooks"].items()):
+        base = pinned["notebooks"].get(slug)
         if not notebook["ok"]:
             notebooks.append(f"- `{slug}.ipynb` fails: {notebook['error']}")
-        elif notebook["diff"]:
-            notebooks += [f"- `{slug}.ipynb` prints otherwise:", "", "```diff", notebook["diff"], "```", ""]
+        elif base and notebook["cells"] != base["cells"]:
+            change = diff(notebook_text(base["cells"]), notebook_text(notebook["cells"]), f"{slug}.ipynb")
+            notebooks += [f"- `{slug}.ipynb` prints otherwise:", "", "```diff", change, "```", ""]
     versions = ["| package | pinned | this run |", "|---|---|---|"] + [
         f"| {name} | {pinned['versions'].get(name)} | "
         + (f"**{v}**" if v != pinned["versions"].get(name) else v) + " |"
