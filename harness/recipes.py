@@ -149,6 +149,10 @@ def database_for(run: Run, base: DatabaseURL):
     with ExitStack() as stack:
         if run.server:
             base = stack.enter_context(database.base_url(**{k: str(v) for k, v in run.server.items()}))
+        if run.database == "superuser" and run.server:
+            # Only a superuser may end a superuser's connections, so its database is made and
+            # dropped by one: dropped by the test role, it failed whenever one was still open.
+            base = base.with_(user=pgserver.ADMIN_USER)
         live = stack.enter_context(database.fresh_database(base))
         literals = {str(live.port): "<port>", live.database: database.TEST_DATABASE_NAME}
         if run.database == "live":
