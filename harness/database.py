@@ -3,7 +3,7 @@
 TEST_DATABASE_URL set: that server is used and nothing is started. Unset: a throwaway
 server is started (harness.pgserver). Either way each recipe run gets a database of its
 own, created from the base URL's role and dropped afterwards; only databases this module
-created, named `<base>_r<hex>` with "test" in the name, are ever dropped.
+created, named `<base>_r<hex>` and passing harness.guards.is_test_database, are ever dropped.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import asyncio
 import os
 import re
 import secrets
+import socket
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
@@ -19,6 +20,7 @@ import asyncpg
 
 from harness import pgserver
 from harness.dburl import BadDatabaseURL, DatabaseURL
+from harness.guards import is_test_database
 
 ENV = "TEST_DATABASE_URL"
 TEST_DATABASE_NAME = pgserver.TEST_DATABASE
@@ -42,6 +44,12 @@ def _run(coro):
 async def _connect(url: DatabaseURL) -> asyncpg.Connection:
     try:
         return await asyncpg.connect(str(url), timeout=CONNECT_TIMEOUT)
+    except UnicodeError:  # the host name's IDNA encoding failed ("db..test"): before any lookup
+        raise DatabaseUnavailable(f"cannot use the test database {url.masked}: not a valid host name") from None
+    except socket.gaierror as error:
+        raise DatabaseUnavailable(
+            f"cannot use the test database {url.masked}: host {url.host!r} not found ({error.strerror})"
+        ) from None
     except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         reason = str(error) or type(error).__name__
         raise DatabaseUnavailable(
@@ -50,16 +58,28 @@ async def _connect(url: DatabaseURL) -> asyncpg.Connection:
 
 
 def check(url: DatabaseURL) -> str:
-    """Connect once; return the server version, or raise DatabaseUnavailable."""
+    """Connect once; return the server version, or raise DatabaseUnavailable.
+
+    The role must be able to create databases: each recipe run gets one of its own. Said here,
+    once, rather than by every recipe test."""
 
     async def probe():
         connection = await _connect(url)
         try:
-            return await connection.fetchval("SHOW server_version")
+            return await connection.fetchrow(
+                "SELECT current_setting('server_version') AS version, rolcreatedb OR rolsuper AS creates"
+                " FROM pg_roles WHERE rolname = current_user"
+            )
         finally:
             await connection.close()
 
-    return _run(probe())
+    row = _run(probe())
+    if not row["creates"]:
+        raise DatabaseUnavailable(
+            f"role {url.user!r} of {url.masked} cannot create databases (each recipe run gets one"
+            f" of its own): ALTER ROLE {url.user} CREATEDB, or use another role"
+        )
+    return row["version"]
 
 
 def from_environment() -> DatabaseURL | None:
@@ -70,9 +90,10 @@ def from_environment() -> DatabaseURL | None:
         url = DatabaseURL.parse(raw)
     except BadDatabaseURL as error:
         raise DatabaseUnavailable(f"{ENV}: {error}") from None
-    if "test" not in url.database:
+    if not is_test_database(url.database):
         raise DatabaseUnavailable(
-            f"{ENV} must name a test database (one with 'test' in its name), got {url.masked}"
+            f"{ENV} must name a test database ('test' as a word of its name, like dataflow_test),"
+            f" got {url.masked}"
         )
     check(url)
     return url
@@ -119,7 +140,7 @@ def fresh_database(base: DatabaseURL):
 
 
 def drop(base: DatabaseURL, name: str) -> None:
-    if "test" not in name or not _FRESH.search(name) or not name.startswith(base.database):
+    if not is_test_database(name) or not _FRESH.search(name) or not name.startswith(base.database):
         raise ValueError(f"refusing to drop {name!r}: not a database this harness created")
 
     async def run():

@@ -35,6 +35,8 @@ def live_database() -> DatabaseURL:
         os.environ.setdefault(database.ENV, str(_base))
     url = _stack.enter_context(database.fresh_database(_base))
     LITERALS.update({str(url.port): "<port>", url.database: database.TEST_DATABASE_NAME})
+    if url.password and url.password != pgserver.TEST_PASSWORD:  # not the pages' placeholder
+        LITERALS[url.password] = "***"
     return url
 
 

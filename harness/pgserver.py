@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import os
 import pwd
+import secrets
 import shutil
 import socket
 import signal
@@ -25,7 +26,7 @@ from pathlib import Path
 from harness.dburl import DatabaseURL
 
 TEST_USER = "test_user"
-TEST_PASSWORD = "test_password"
+TEST_PASSWORD = "test_password"  # `./dev db`'s, the one the pages' fallback URLs use
 TEST_DATABASE = "dataflow_test"
 ADMIN_USER = "postgres"
 
@@ -93,6 +94,9 @@ class ThrowawayPostgres:
     workdir: Path | None = None
     run_as: str | None = field(default_factory=_server_user)
     preferred_port: int | None = None  # taken when free, else any free port
+    # Random unless asked for: a password that leaks into a published output opens nothing,
+    # and a test can look for it there (tests/test_published.py).
+    password: str = field(default_factory=lambda: secrets.token_hex(12))
 
     @property
     def datadir(self) -> Path:
@@ -102,8 +106,8 @@ class ThrowawayPostgres:
     def socket_dir(self) -> Path:
         return self.workdir / "sock"
 
-    def url(self, user=TEST_USER, password=TEST_PASSWORD, database=TEST_DATABASE) -> DatabaseURL:
-        return DatabaseURL.build(user, password, "127.0.0.1", self.port, database)
+    def url(self, user=TEST_USER, password=None, database=TEST_DATABASE) -> DatabaseURL:
+        return DatabaseURL.build(user, password or self.password, "127.0.0.1", self.port, database)
 
     def _run(self, *args, **kwargs) -> subprocess.CompletedProcess:
         kwargs.setdefault("cwd", self.workdir)
@@ -123,7 +127,7 @@ class ThrowawayPostgres:
         atexit.register(self.stop)
         self._start_watchdog()
         pwfile = self.workdir / "pwfile"
-        pwfile.write_text(TEST_PASSWORD + "\n")
+        pwfile.write_text(self.password + "\n")
         if self.run_as:
             os.chown(pwfile, pwd.getpwnam(self.run_as).pw_uid, -1)
         self.socket_dir.mkdir()
@@ -177,7 +181,7 @@ class ThrowawayPostgres:
 
     def _bootstrap(self) -> None:
         self.psql(
-            f"CREATE ROLE {TEST_USER} LOGIN CREATEDB PASSWORD '{TEST_PASSWORD}';"
+            f"CREATE ROLE {TEST_USER} LOGIN CREATEDB PASSWORD '{self.password}';"
         )
         self.psql(f"CREATE DATABASE {TEST_DATABASE} OWNER {TEST_USER}")
 
@@ -204,11 +208,13 @@ class ThrowawayPostgres:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def start(preferred_port: int | None = None, **settings: str) -> ThrowawayPostgres:
+def start(preferred_port: int | None = None, password: str | None = None,
+          **settings: str) -> ThrowawayPostgres:
     """Start a throwaway server; `settings` are postgresql.conf values, e.g. max_connections="8"."""
     began = time.perf_counter()
     server = ThrowawayPostgres(
-        settings={k: str(v) for k, v in settings.items()}, preferred_port=preferred_port
+        settings={k: str(v) for k, v in settings.items()}, preferred_port=preferred_port,
+        **({"password": password} if password else {}),
     ).start()
     server.startup_seconds = time.perf_counter() - began
     return server
@@ -232,7 +238,7 @@ def main() -> int:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *_: stop.set())
     try:
-        server = start(preferred_port=5434)
+        server = start(preferred_port=5434, password=TEST_PASSWORD)
     except (PostgresNotFound, RuntimeError) as error:
         print(f"dev db: {error}", file=sys.stderr)
         return 2

@@ -1,6 +1,5 @@
 import asyncio
 import os
-from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
@@ -13,8 +12,12 @@ DATABASE_URL = os.environ.get(
 
 # --8<-- [start:session-check]
 def masked(url: str) -> str:
-    password = urlsplit(url).password
-    return url.replace(f":{password}@", ":***@", 1) if password else url
+    """The URL with its password, from the user name's ":" to the last "@", shown as ***."""
+    head, at, host = url.rpartition("@")
+    scheme, slashes, userinfo = head.partition("//") if "//" in head else ("", "", head)
+    if not at or ":" not in userinfo:
+        return url
+    return f"{scheme}{slashes}{userinfo.split(':', 1)[0]}:***@{host}"
 
 
 async def _connect_once(url: str) -> None:

@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import re
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -19,8 +20,17 @@ DATABASE_URL = os.environ.get(
 
 # --8<-- [start:session-check]
 def masked(url: str) -> str:
-    password = urlsplit(url).password
-    return url.replace(f":{password}@", ":***@", 1) if password else url
+    """The URL with its password, from the user name's ":" to the last "@", shown as ***."""
+    head, at, host = url.rpartition("@")
+    scheme, slashes, userinfo = head.partition("//") if "//" in head else ("", "", head)
+    if not at or ":" not in userinfo:
+        return url
+    return f"{scheme}{slashes}{userinfo.split(':', 1)[0]}:***@{host}"
+
+
+def is_test_database(name: str) -> bool:
+    """True when "test" is a word of the name: dataflow_test, test-shop; not latest or contest."""
+    return "test" in re.split(r"[\W_]+", name.lower())
 
 
 async def _connect_once(url: str) -> None:
@@ -31,8 +41,8 @@ async def _connect_once(url: str) -> None:
 def pytest_sessionstart(session):
     """Before any test runs: refuse a database that is not a test one, then connect once."""
     name = urlsplit(DATABASE_URL).path.lstrip("/")
-    if "test" not in name:  # empty_schema below drops every table: never do that to real data
-        raise pytest.UsageError(f"refusing to run: database {name!r} has no 'test' in its name")
+    if not is_test_database(name):  # empty_schema below drops every table: never real data
+        raise pytest.UsageError(f"refusing to run: 'test' is not a word of database name {name!r}")
     try:
         asyncio.run(_connect_once(DATABASE_URL))
     except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:

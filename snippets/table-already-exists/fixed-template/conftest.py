@@ -50,7 +50,7 @@ async def build_template() -> None:
 
 
 @pytest.fixture(scope="session")
-def template():
+def template(server_url):  # a test database's URL: the copies sit beside it
     asyncio.run(build_template())
     yield TEMPLATE
     asyncio.run(admin(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)'))
