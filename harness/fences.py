@@ -10,6 +10,9 @@ kinds:
 Fences inside admonitions (`!!! note`, `??? note`) are indented, so Markdown parsers that do not
 know admonitions see them as plain code; they are found here by dedenting admonition bodies. A
 python fence there would escape pytest-markdown-docs, so it counts as unaccounted.
+
+Includes must stay inside the repository (`outside_includes`): pymdownx.snippets refuses `..` and
+absolute paths with a traceback that names neither page nor line, and follows symlinks out of it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from pymdownx.snippets import SnippetPreprocessor as Snippets
 from pytest_markdown_docs.plugin import parse_superfences_block_info
 
 from harness.normalize import REPO
@@ -28,6 +32,13 @@ INCLUDE = re.compile(r'^\s*(#\s*)?--8<--\s+"([^"]+)"\s*$')
 REASON = re.compile(r'reason="([^"]*)"')
 ADMONITION = re.compile(r"^(!!!|\?\?\?\+?) ")
 RUNNABLE = {"python": "python", "py": "python", "console": "console", "ini": "ini", "toml": "toml"}
+SHOWN = {"text", "bash"}  # languages of blocks that are only shown: included files, notest blocks
+LANGUAGES = ", ".join(sorted(RUNNABLE.keys() | SHOWN))
+
+
+def shown(path: Path) -> str:
+    """A path as messages give it: relative to the repository when it is inside."""
+    return str(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
 
 
 def is_include(code: str | None) -> bool:
@@ -57,6 +68,18 @@ class Fence:
             return "notest"
         kind = RUNNABLE.get(self.lang, "unaccounted")
         return "unaccounted" if kind == "python" and self.in_admonition else kind
+
+    @property
+    def problem(self) -> str:
+        """Why the tests cannot account for this fence, as `page:line: ...`; empty if they can."""
+        where = f"{shown(self.page)}:{self.line}"
+        if self.lang not in RUNNABLE and self.lang not in SHOWN:
+            return f"{where}: fence language {self.lang!r} is not one this site knows ({LANGUAGES})"
+        if self.kind != "unaccounted":
+            return ""
+        if self.in_admonition:
+            return f"{where}: a python fence in an admonition escapes pytest-markdown-docs; move it out"
+        return f'{where}: a {self.lang} fence must include a file or be marked {{.{self.lang} notest reason="..."}}'
 
     @property
     def reason(self) -> str:
@@ -110,3 +133,34 @@ def bare_includes(page: Path) -> list[str]:
     tokens = MarkdownIt("commonmark").parse("\n".join(lines) + "\n")
     return [match.group(2) for token in tokens if token.type == "inline"
             for line in token.content.splitlines() if (match := INCLUDE.match(line))]
+
+
+def include_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, path) of each `--8<--` include, inline or in a block, read as pymdownx.snippets does."""
+    found, block = [], False
+    for number, line in enumerate(text.splitlines(), 1):
+        match = Snippets.RE_ALL_SNIPPETS.match(line)
+        if match and match.group("escape"):
+            continue
+        if match and match.group("block_marker"):
+            block = not block
+        elif match:
+            found.append((number, match.group("snippet")[1:-1].strip()))
+        elif block and line.strip() and not line.strip().startswith(";"):
+            found.append((number, line.strip()))
+    return found
+
+
+def outside_includes(path: Path, base: Path = REPO, seen: set | None = None) -> list[str]:
+    """`file:line: ...` for each include, here or in the files it includes, that leaves `base`
+    (pymdownx.snippets' base_path, where mkdocs runs)."""
+    seen = set() if seen is None else seen
+    seen.add(path.resolve())
+    problems = []
+    for number, include in include_lines(path.read_text()):
+        target = (base / Snippets.RE_SNIPPET_FILE.match(include).group(1).strip()).resolve()
+        if not target.is_relative_to(base.resolve()):
+            problems.append(f'{shown(path)}:{number}: --8<-- "{include}" includes a file outside the repository')
+        elif target.is_file() and target not in seen:
+            problems += outside_includes(target, base, seen)
+    return problems

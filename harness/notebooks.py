@@ -26,8 +26,23 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 CELL_TIMEOUT = 300
 
 
+class NotebookError(ValueError):
+    """A notebook file that is not JSON; the message names it, the line and the column."""
+
+
 def all_notebooks() -> list[Path]:
     return sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    """nbformat.read, but broken JSON says where: nbformat's own error quotes the file's first bytes."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+        raise NotebookError(f"{shown}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}") from None
+    return nbformat.reads(text, as_version=4)
 
 
 def execute(path: Path, python: str | Path | None = None) -> nbformat.NotebookNode:
@@ -36,7 +51,7 @@ def execute(path: Path, python: str | Path | None = None) -> nbformat.NotebookNo
     Cells tagged `raises-exception` may raise; an error anywhere else fails the run.
     `python`: run the kernel in that interpreter (a version matrix cell's), not in this one.
     """
-    nb = nbformat.read(path, as_version=4)
+    nb = read(path)
     # The kernel works in a temp dir: DataFlow writes a migrations/ folder where it runs.
     with tempfile.TemporaryDirectory(prefix="notebook-") as workdir:
         client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
@@ -137,7 +152,11 @@ def main(argv: list[str]) -> int:
         names = ", ".join(p.stem for p in all_notebooks())
         print(f"no notebook {argv[1]!r}; there are: {names}", file=sys.stderr)
         return 2
-    nb = execute(path)
+    try:
+        nb = execute(path)
+    except NotebookError as error:
+        print(error, file=sys.stderr)
+        return 2
     for cell in nb.cells:
         if cell.cell_type == "code":
             print("\n".join(">>> " + line for line in cell.source.splitlines()))

@@ -32,7 +32,7 @@ import sys
 import tempfile
 import tomllib
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from harness import database, pgserver
@@ -47,6 +47,10 @@ OUTCOMES = {"passed": 0, "failed": 1, "interrupted": 2, "internal-error": 3, "us
 # Environment a recipe must not inherit from the pytest that runs it.
 # CI and BUILD_NUMBER make pytest print full assertion diffs: a recording must not depend on them.
 LEAKY_ENV = ("PYTEST_", "PYTHONPATH", "COV_", "_PYTEST", "FORCE_COLOR", "CLICOLOR", "CI", "BUILD_NUMBER")
+
+
+class RecipeError(ValueError):
+    """A recipe.toml the harness cannot use as written; the message starts with the file's path."""
 
 
 @dataclass
@@ -90,23 +94,24 @@ class Recipe:
     # Fixes for different version lines, shown side by side: tab -> run -> files (path:section)
     # the page shows for it; the version matrix labels each tab (harness.compat).
     tabs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    snippets: Path = field(default=SNIPPETS, repr=False)  # the folder its folder is in
 
     @property
     def root(self) -> Path:
-        return SNIPPETS / self.slug
+        return self.snippets / self.slug
 
     @classmethod
-    def load(cls, slug: str) -> Recipe:
-        data = tomllib.loads((SNIPPETS / slug / "recipe.toml").read_text())
-        recipe = cls(slug, data["projects"], tabs=data.get("tabs", {}))
+    def load(cls, slug: str, snippets: Path = SNIPPETS) -> Recipe:
+        """<snippets>/<slug>/recipe.toml, checked first: a mistake is a RecipeError naming the file."""
+        path = snippets / slug / "recipe.toml"
+        try:
+            data = tomllib.loads(path.read_text())  # its errors say the line and column
+            _check(data, path.parent)
+        except (OSError, ValueError) as error:
+            shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+            raise RecipeError(f"{shown}: {getattr(error, 'strerror', None) or error}") from None
+        recipe = cls(slug, data["projects"], tabs=data.get("tabs", {}), snippets=snippets)
         recipe.runs = [Run(recipe, **spec) for spec in data["runs"]]
-        for run in recipe.runs:
-            if run.project not in recipe.projects or run.outcome not in OUTCOMES:
-                raise ValueError(f"{run.id}: unknown project or outcome")
-        names = {run.name for run in recipe.runs}
-        for tab, runs in recipe.tabs.items():
-            if set(runs) - names:
-                raise ValueError(f"{slug}/recipe.toml: tabs.{tab} names unknown runs {sorted(set(runs) - names)}")
         return recipe
 
     def run(self, name: str) -> Run:
@@ -121,6 +126,46 @@ class Recipe:
             if path.is_file() and "__pycache__" not in path.parts:
                 files[str(path.relative_to(folder))] = path
         return files
+
+
+RUN_KEYS = [f.name for f in fields(Run) if f.name != "recipe"]
+
+
+def _known(table, keys, where: str) -> None:
+    if not isinstance(table, dict):
+        raise ValueError(f"{where} must be a table")
+    if unknown := [key for key in table if key not in keys]:
+        raise ValueError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(keys)})")
+
+
+def _check(data: dict, folder: Path) -> None:
+    """Raise ValueError at the first thing in a recipe.toml the harness would not use as meant."""
+    _known(data, ["projects", "runs", "tabs"], "top level")
+    if not isinstance(data.get("projects"), dict) or not isinstance(data.get("runs"), list):
+        raise ValueError("needs a [projects] table and [[runs]] entries")
+    projects = data["projects"]
+    for name, spec in projects.items():
+        _known(spec, ["base"], f"[projects] {name}")
+        if spec.get("base", name) not in projects:
+            raise ValueError(f"[projects] {name}: base {spec['base']!r} is not in [projects]")
+        if not (folder / name).is_dir():
+            raise ValueError(f"[projects] {name}: there is no folder {folder.name}/{name}/")
+    names = set()
+    for number, run in enumerate(data["runs"], 1):
+        where = f"run {run['name']!r}" if isinstance(run, dict) and "name" in run else f"run #{number}"
+        _known(run, RUN_KEYS, where)
+        if "name" not in run or "project" not in run:
+            raise ValueError(f"{where}: needs a name and a project")
+        if run["project"] not in projects:
+            raise ValueError(f"{where}: project {run['project']!r} is not in [projects] ({', '.join(projects)})")
+        if run.get("outcome", "failed") not in OUTCOMES:
+            raise ValueError(f"{where}: outcome {run['outcome']!r} is not one of {', '.join(OUTCOMES)}")
+        if run["name"] in names:
+            raise ValueError(f"{where}: another run has that name (each has a recorded/<name>.txt)")
+        names.add(run["name"])
+    for tab, runs in data.get("tabs", {}).items():
+        if set(runs) - names:
+            raise ValueError(f"tabs.{tab} names unknown runs {sorted(set(runs) - names)}")
 
 
 def all_recipes() -> list[Recipe]:
@@ -198,7 +243,7 @@ def execute(run: Run, base: DatabaseURL, python: str | Path = sys.executable) ->
         literals = {**literals, tmp: "<project>", str(Path(tmp).resolve()): "<project>"}
         if str(python) != sys.executable:  # a version matrix cell's interpreter
             literals[site_packages_of(python)] = "<site-packages>"
-        if base.password and base.password != pgserver.TEST_PASSWORD:  # a user's own server
+        if base.password and base.password != pgserver.TEST_PASSWORD:  # not the pages' placeholder
             literals[base.password] = "***"
         return Result(run, returncode, output, literals)
 

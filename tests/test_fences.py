@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.fences import all_fences, fences
+from harness.fences import all_fences, all_pages, fences, outside_includes
 from harness.filelock import exclusive
 from harness.normalize import normalize
 from harness.recipes import LEAKY_ENV
@@ -25,7 +25,13 @@ def by_kind(*kinds):
 
 
 def test_no_fence_is_unaccounted():
-    assert [f.id for f in FENCES if f.kind == "unaccounted"] == []
+    problems = [f.problem for f in FENCES if f.problem]
+    assert not problems, "\n".join(problems)
+
+
+def test_includes_stay_inside_the_repository():
+    problems = [problem for page in all_pages() for problem in outside_includes(page)]
+    assert not problems, "\n".join(problems)
 
 
 def test_not_run_blocks_say_why_and_stay_few():

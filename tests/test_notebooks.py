@@ -2,19 +2,21 @@
 
 import pytest
 
-from harness.notebooks import all_notebooks, comparable, execute, save
+from harness.notebooks import NotebookError, all_notebooks, comparable, execute, read, save
 
 NOTEBOOKS = all_notebooks()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_matches_recording(path, update_recorded):
-    import nbformat
-
+    try:
+        recorded = read(path)
+    except NotebookError as error:
+        pytest.fail(str(error), pytrace=False)  # the file, line and column say it all
     executed = execute(path)
     if update_recorded:
         save(executed, path)
-    recorded = nbformat.read(path, as_version=4)
+        recorded = read(path)
     assert comparable(executed) == comparable(recorded), f"{path.name}: ./dev update re-records"
 
 
