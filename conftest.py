@@ -26,14 +26,27 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     if os.environ.get("PYTEST_XDIST_WORKER") or config.option.collectonly:
         return
+    os.environ[database.OWNER_ENV] = str(os.getpid())  # this job owns the databases it makes
     try:
         url = database.from_environment()
-        if url is None:
+        if url is None:  # a server of our own: its watchdog removes it, databases and all
             server = pgserver.start()
             config.add_cleanup(server.stop)
             os.environ[database.ENV] = str(server.url())
+        else:  # a server that outlives us: drop what a killed job left, and what we leave
+            database.sweep(url)
+            database.watch_job(url)
+            config.add_cleanup(lambda: database.sweep(url, owner=os.getpid()))
     except (database.DatabaseUnavailable, pgserver.PostgresNotFound, RuntimeError) as error:
         raise pytest.UsageError(str(error)) from None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test that finds the database gone fails with the harness's one line, not a traceback."""
+    report = (yield).get_result()
+    if call.excinfo and call.excinfo.errisinstance(database.DatabaseUnavailable):
+        report.longrepr = f"{call.excinfo.value} (is the server up? see docs/errors/connection-refused.md)"
 
 
 def pytest_collection_modifyitems(config, items):

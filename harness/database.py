@@ -13,6 +13,9 @@ import os
 import re
 import secrets
 import socket
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
@@ -114,6 +117,19 @@ def base_url(**settings: str):
 
 
 _FRESH = re.compile(r"_r[0-9a-f]{8}$")
+# Who made a database: a job killed before it could drop its databases leaves them to the next
+# job on this host, or to its watchdog (watch_job). OWNER_ENV is the pid of the process that
+# owns the run (the test job's controller); its workers, recipe runs and kernels inherit it.
+OWNER_ENV = "HARNESS_OWNER_PID"
+_MADE_BY = re.compile(r"dataflow-guide harness: host=(\S+) pid=(\d+)")
+
+
+def _owner() -> int:
+    return int(os.environ.get(OWNER_ENV) or os.getpid())
+
+
+def _made_by(owner: int) -> str:
+    return f"dataflow-guide harness: host={socket.gethostname()} pid={owner}"
 
 
 @contextmanager
@@ -125,6 +141,7 @@ def fresh_database(base: DatabaseURL):
         connection = await _connect(base)
         try:
             await connection.execute(f'CREATE DATABASE "{name}"')
+            await connection.execute(f"COMMENT ON DATABASE \"{name}\" IS '{_made_by(_owner())}'")
         except asyncpg.InsufficientPrivilegeError:
             raise DatabaseUnavailable(
                 f"role {base.user!r} of {base.masked} needs CREATEDB: each recipe run gets its own database"
@@ -151,3 +168,68 @@ def drop(base: DatabaseURL, name: str) -> None:
             await connection.close()
 
     _run(run())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        pass
+    return True
+
+
+def sweep(base: DatabaseURL, owner: int | None = None) -> list[str]:
+    """Drop this host's harness databases next to `base` whose owner is `owner`, or (None) dead.
+
+    Returns their names. Only names drop() accepts, and only with this host's comment, are
+    touched: another machine's or a live job's databases on a shared server are left alone."""
+
+    async def run():
+        connection = await _connect(base)
+        try:
+            rows = await connection.fetch(
+                "SELECT datname, shobj_description(oid, 'pg_database') AS note FROM pg_database"
+            )
+        finally:
+            await connection.close()
+        return rows
+
+    here = socket.gethostname()
+    dropped = []
+    for row in _run(run()):
+        made = _MADE_BY.fullmatch(row["note"] or "")
+        if not made or made.group(1) != here or not row["datname"].startswith(base.database + "_r"):
+            continue
+        pid = int(made.group(2))
+        if (pid == owner) if owner is not None else not _alive(pid):
+            drop(base, row["datname"])
+            dropped.append(row["datname"])
+    return dropped
+
+
+def watch_job(base: DatabaseURL) -> None:
+    """Start a process that drops this job's databases if the job dies without dropping them."""
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "harness.database", "--watch", str(_owner())],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, text=True,
+    )
+    watcher.stdin.write(str(base))  # not in argv, where any user's `ps` would show the password
+    watcher.stdin.close()
+
+
+def _watch(owner: int) -> int:
+    base = DatabaseURL.parse(sys.stdin.read())
+    while _alive(owner):
+        time.sleep(0.5)
+    try:
+        sweep(base, owner)
+    except DatabaseUnavailable:  # the server is gone too: the next job's sweep will do it
+        return 1
+    return 0
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--watch"]:
+    sys.exit(_watch(int(sys.argv[2])))

@@ -65,6 +65,7 @@ def free_port() -> int:
 
 def _is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as postgres binds: TIME_WAIT is no bar
         try:
             sock.bind(("127.0.0.1", port))
             return True
@@ -193,6 +194,15 @@ class ThrowawayPostgres:
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, cwd=self.workdir.parent,
         )
+
+    def crash(self) -> None:
+        """Stop the server the hard way, as a crash would, keeping its data for restart()."""
+        self._run(self.bindir / "pg_ctl", "stop", "-m", "immediate", "-w", "-D", self.datadir)
+
+    def restart(self) -> None:
+        """Start it again after crash(), on the same port if it is still free."""
+        self.preferred_port = self.port
+        self._start_server()
 
     def stop(self) -> None:
         if self.workdir is None:

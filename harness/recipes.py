@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -185,6 +186,8 @@ class Result:
 
     @property
     def outcome(self) -> str:
+        if self.returncode < 0 and self.returncode != -1:  # -1: our timeout (see execute)
+            return f"killed by {signal.Signals(-self.returncode).name}"
         return {v: k for k, v in OUTCOMES.items()}.get(self.returncode, f"exit {self.returncode}")
 
 

@@ -2,13 +2,15 @@
 
 import pytest
 
+from harness.database import check
 from harness.notebooks import NotebookError, all_notebooks, comparable, execute, read, save
 
 NOTEBOOKS = all_notebooks()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_matches_recording(path, update_recorded):
+def test_notebook_matches_recording(path, update_recorded, base_url):
+    check(base_url)  # a server that went away: one line now, not a kernel's traceback later
     try:
         recorded = read(path)
     except NotebookError as error:

@@ -38,6 +38,9 @@ async def _connect_once(url: str) -> None:
     await connection.close()
 
 
+UNREACHABLE = (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
+
+
 def pytest_sessionstart(session):
     """Before any test runs: refuse a database that is not a test one, then connect once."""
     name = urlsplit(DATABASE_URL).path.lstrip("/")
@@ -45,18 +48,29 @@ def pytest_sessionstart(session):
         raise pytest.UsageError(f"refusing to run: 'test' is not a word of database name {name!r}")
     try:
         asyncio.run(_connect_once(DATABASE_URL))
-    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+    except UNREACHABLE as error:
         raise pytest.UsageError(
             f"test database unreachable at {masked(DATABASE_URL)}: {type(error).__name__}: {error}"
         ) from None
 # --8<-- [end:session-check]
 
 
+# --8<-- [start:connect]
+async def connect() -> asyncpg.Connection:
+    """A connection, or, if the server went away mid-run, a failed test with one line."""
+    try:
+        return await asyncpg.connect(DATABASE_URL, timeout=5)
+    except UNREACHABLE as error:
+        pytest.fail(f"test database unreachable at {masked(DATABASE_URL)}: {type(error).__name__}:"
+                    f" {error} (see the guide's page errors/connection-refused)", pytrace=False)
+# --8<-- [end:connect]
+
+
 # --8<-- [start:reset]
 @pytest_asyncio.fixture(autouse=True)
 async def empty_schema():
     """Every test starts from an empty database: no table or row an earlier test left."""
-    connection = await asyncpg.connect(DATABASE_URL)
+    connection = await connect()  # before DataFlow's: the first thing every test does
     try:
         await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     finally:
@@ -79,7 +93,7 @@ async def db():
 @pytest_asyncio.fixture
 async def conn():
     """A plain asyncpg connection, for looking at the database directly."""
-    connection = await asyncpg.connect(DATABASE_URL)
+    connection = await connect()
     yield connection
     await connection.close()
 # --8<-- [end:conn]

@@ -1,0 +1,225 @@
+"""Faults the test job and a reader's suite survive: the server dies, a run is killed, the job is killed.
+
+Every server here is a throwaway one of the test's own on 127.0.0.1, so stopping it touches
+nothing else. Nested runs get their own owner pid (the controller sets it), so their sweeps
+never touch this job's databases.
+"""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from harness import database, pgserver
+from harness.database import _run
+from harness.dburl import DatabaseURL
+from harness.normalize import REPO
+from harness.recipes import LEAKY_ENV, Recipe, Run, execute
+
+# A failed test's whole report is one line, and says where to look.
+ONE_LINE = re.compile(r"^[^\n]*(unreachable|cannot use the test database)[^\n]*connection-refused[^\n]*$")
+PER_TEST_LIMIT = 5.0  # seconds; the issue's bound for a test that finds the server gone
+
+
+def clean_env(**more) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith((*LEAKY_ENV, database.OWNER_ENV))}
+    return {**env, "PYTHONDONTWRITEBYTECODE": "1", **more}
+
+
+def harness_databases(url) -> list[str]:
+    async def names():
+        connection = await asyncpg.connect(str(url.with_(database="postgres")), timeout=5)
+        try:
+            return [r[0] for r in await connection.fetch("SELECT datname FROM pg_database")]
+        finally:
+            await connection.close()
+
+    return [n for n in _run(names()) if database._FRESH.search(n)]
+
+
+def run_until(cmd, cwd, env, reported: int, server, timeout=240):
+    """Run `cmd` (pytest -v), crash `server` once `reported` tests have a result, wait for the end."""
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, text=True)
+    timer = threading.Timer(timeout, proc.kill)  # a hang fails the asserts below, it never blocks
+    timer.start()
+    lines, done = [], 0
+    for line in proc.stdout:
+        lines.append(line)
+        if re.search(r" (PASSED|FAILED|ERROR|SKIPPED)\b", line):
+            done += 1
+            if done == reported:
+                server.crash()
+    proc.wait()
+    timer.cancel()
+    return proc.returncode, "".join(lines)
+
+
+def failures_after_crash(junit: Path, first: int):
+    cases = list(ET.parse(junit).getroot().iter("testcase"))
+    later = cases[first + 1:]  # the one in flight when the server died may fail any way
+    assert later, "the server died after the last test"
+    # An Element without children is falsy: `find(a) or find(b)` would lose a found one.
+    found = [[e for e in (c.find("failure"), c.find("error")) if e is not None] for c in later]
+    return [(c.get("name"), float(c.get("time")), f[0] if f else None) for c, f in zip(later, found)]
+
+
+def test_a_readers_suite_fails_fast_with_one_line_when_the_server_dies(tmp_path):
+    for name, source in Recipe.load("fixture-patterns").project_files("recommended").items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, tmp_path / name)
+    (tmp_path / "tests" / "test_many.py").write_text(
+        "import pytest\nfrom app import run_node\n\n\n"
+        "@pytest.mark.asyncio\n@pytest.mark.parametrize('n', range(12))\n"
+        "async def test_create(db, n):\n"
+        "    created = await run_node('CustomerCreateNode', {'name': f'c{n}', 'email': f'c{n}@example.com'})\n"
+        "    assert created.get('error') is None\n"
+    )
+    server = pgserver.start()
+    try:
+        cmd = [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "tests/test_many.py",
+               "--junitxml=report.xml"]
+        env = clean_env(TEST_DATABASE_URL=str(server.url()))
+        status, output = run_until(cmd, tmp_path, env, reported=3, server=server)
+        assert status == 1, output
+        for name, seconds, failure in failures_after_crash(tmp_path / "report.xml", first=3):
+            assert failure is not None, f"{name} passed with the server down"
+            assert ONE_LINE.match(failure.get("message", "")), (name, failure.get("message"))
+            assert seconds < PER_TEST_LIMIT, (name, seconds)
+        server.restart()
+        assert server.url() == DatabaseURL.parse(env["TEST_DATABASE_URL"])  # back where it was
+        again = subprocess.run(cmd[:-1], cwd=tmp_path, env=env, capture_output=True, text=True,
+                               timeout=240, stdin=subprocess.DEVNULL)
+        assert again.returncode == 0, again.stdout[-3000:]
+    finally:
+        server.stop()
+
+
+def test_the_test_job_fails_fast_with_one_line_when_the_server_dies(tmp_path):
+    server = pgserver.start()
+    try:
+        cmd = [sys.executable, "-m", "pytest", "-v", "-p", "no:xdist", "tests/test_recipes.py",
+               "tests/test_notebooks.py", "-k", "connection-refused", f"--junitxml={tmp_path}/report.xml"]
+        env = clean_env(TEST_DATABASE_URL=str(server.url()))
+        status, output = run_until(cmd, REPO, env, reported=2, server=server)
+        assert status == 1, output
+        for name, seconds, failure in failures_after_crash(tmp_path / "report.xml", first=2):
+            assert failure is not None, f"{name} passed with the server down"
+            assert ONE_LINE.match(failure.get("message", "")), (name, failure.get("message"))
+            assert seconds < PER_TEST_LIMIT, (name, seconds)
+        server.restart()
+        assert server.url() == DatabaseURL.parse(env["TEST_DATABASE_URL"])
+        again = subprocess.run(cmd[:6] + ["-k", "connection-refused and broken"], cwd=REPO, env=env,
+                               capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL)
+        assert again.returncode == 0, again.stdout[-3000:]
+        assert harness_databases(server.url()) == []  # the crashed job's: swept by the next one
+    finally:
+        server.stop()
+
+
+def test_a_killed_recipe_run_fails_clearly_and_leaves_no_database(tmp_path, base_url):
+    (tmp_path / "slow" / "sleeper").mkdir(parents=True)
+    (tmp_path / "slow" / "recipe.toml").write_text(
+        '[projects]\nsleeper = {}\n\n[[runs]]\nname = "sleeps"\nproject = "sleeper"\n')
+    (tmp_path / "slow" / "sleeper" / "test_sleep.py").write_text(
+        "import time\n\ndef test_sleeps():\n    time.sleep(120)\n")
+    run = Recipe.load("slow", snippets=tmp_path).run("sleeps")
+    results = []
+    worker = threading.Thread(target=lambda: results.append(execute(run, base_url)))
+    worker.start()
+    child = None
+    for _ in range(300):  # the run's pytest: a child of this process running in a recipe temp dir
+        child = next((pid for pid in children() if "recipe-slow-" in cwd_of(pid)), None)
+        if child:
+            break
+        time.sleep(0.1)
+    assert child, "the recipe's pytest never started"
+    time.sleep(1)  # let it connect... or not: either way it is mid-run
+    os.kill(child, signal.SIGKILL)
+    worker.join(timeout=60)
+    (result,) = results
+    assert result.outcome == "killed by SIGKILL"
+    made = [name for name in result.literals if database._FRESH.search(name)]
+    assert made and not set(made) & set(harness_databases(base_url))
+    assert database.check(base_url)  # still serving the other workers
+
+
+def children() -> list[int]:
+    mine = str(os.getpid())
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.read_text().rsplit(")", 1)[1].split()[1] == mine:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+def cwd_of(pid: int) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        return ""
+
+
+@pytest.mark.parametrize("own_server", [False, True], ids=["on-TEST_DATABASE_URL", "own-server"])
+def test_kill_9_of_the_job_leaves_nothing_behind(own_server):
+    server = None if own_server else pgserver.start()
+    tmp = Path(tempfile.mkdtemp(prefix="killed-job-"))
+    tmp.chmod(0o711)  # as root, the job's server runs as another user and needs to reach its folder
+    try:
+        env = clean_env(TMPDIR=str(tmp))
+        env.pop(database.ENV, None)  # this job's server: not the one to test
+        if server:
+            env[database.ENV] = str(server.url())
+        job = subprocess.Popen(
+            [sys.executable, "-m", "pytest", "-p", "no:xdist", "tests/test_recipes.py", "-k",
+             "fixture-patterns and recommended"],
+            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        # Kill it mid-run: a recipe's temp project exists once its database does.
+        for _ in range(600):
+            if list(tmp.glob("recipe-*")) and (not server or harness_databases(server.url())):
+                assert server or list(tmp.glob("throwaway-pg-*")), "the job started no server"
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the job never started a recipe run")
+        os.killpg(job.pid, signal.SIGKILL)
+        job.wait()  # reaped: the watchdogs see it gone
+        for _ in range(100):  # they poll twice a second
+            if (harness_databases(server.url()) if server else list(tmp.glob("throwaway-pg-*"))) == []:
+                break
+            time.sleep(0.1)
+        if server:
+            assert harness_databases(server.url()) == []
+        else:  # server, data directory and databases live in one folder
+            assert list(tmp.glob("throwaway-pg-*")) == []
+            assert not postmasters_under(tmp)
+    finally:
+        if server:
+            server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def postmasters_under(folder: Path) -> list[int]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(folder) in cmdline.read_text():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
