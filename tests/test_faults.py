@@ -119,7 +119,7 @@ def test_the_test_job_fails_fast_with_one_line_when_the_server_dies(tmp_path):
             assert seconds < PER_TEST_LIMIT, (name, seconds)
         server.restart()
         assert server.url() == DatabaseURL.parse(env["TEST_DATABASE_URL"])
-        again = subprocess.run(cmd[:6] + ["-k", "connection-refused and broken"], cwd=REPO, env=env,
+        again = subprocess.run(cmd[:7] + ["-k", "connection-refused and broken"], cwd=REPO, env=env,
                                capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL)
         assert again.returncode == 0, again.stdout[-3000:]
         assert harness_databases(server.url()) == []  # the crashed job's: swept by the next one
