@@ -23,12 +23,12 @@ def build_site(site: Path) -> SimpleNamespace:
 
 
 @pytest.fixture(scope="session")
-def build(tmp_path_factory, worker_id):
+def build(tmp_path_factory):
     """The site, built once per test run with `mkdocs build --strict`: (site dir, the process).
 
     Under xdist the workers share one build: the first to get here builds, the others wait for it.
     """
-    if worker_id == "master":
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # one process: no one to share with
         site = tmp_path_factory.mktemp("site")
         return site, build_site(site)
     shared = tmp_path_factory.getbasetemp().parent  # this run's, common to its workers

@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
+from contextlib import nullcontext
 from pathlib import Path
 
 import asyncpg
@@ -223,3 +224,45 @@ def postmasters_under(folder: Path) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def test_a_database_autovacuum_is_working_in_is_dropped():
+    """The job's one chance failure: autovacuum in a database as the harness dropped it.
+
+    WITH (FORCE) then tries to end autovacuum's session, which the test role may not do; the
+    harness's drop (and the fixed-template recipe's) end the role's own sessions and leave
+    autovacuum to a plain DROP DATABASE."""
+    server = pgserver.start(autovacuum_naptime="1")  # autovacuum looks at each database every second
+    try:
+        for force in (True, False):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError) if force else nullcontext():
+                with database.fresh_database(server.url()) as url:
+                    _run(_busy_for_autovacuum(url))
+                    for _ in range(300):
+                        if server.psql("SELECT count(*) FROM pg_stat_activity WHERE backend_type ="
+                                       f" 'autovacuum worker' AND datname = '{url.database}'").strip() != "0":
+                            break
+                        time.sleep(0.1)
+                    else:
+                        pytest.fail("autovacuum never started in the database")
+                    if force:
+                        _run(_execute(server.url(), f'DROP DATABASE "{url.database}" WITH (FORCE)'))
+            assert harness_databases(server.url()) == []  # the harness's drop did it, both times
+    finally:
+        server.stop()
+
+
+async def _busy_for_autovacuum(url) -> None:
+    """A table with dead rows that autovacuum works through slowly."""
+    await _execute(url, "CREATE TABLE t (n int) WITH (autovacuum_vacuum_cost_delay = 100,"
+                        " autovacuum_vacuum_cost_limit = 1, autovacuum_vacuum_threshold = 0,"
+                        " autovacuum_vacuum_scale_factor = 0);"
+                        " INSERT INTO t SELECT generate_series(1, 200000); DELETE FROM t")
+
+
+async def _execute(url, sql):
+    connection = await asyncpg.connect(str(url))
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()

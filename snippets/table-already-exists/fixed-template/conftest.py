@@ -34,8 +34,20 @@ async def admin(sql: str) -> None:
         await connection.close()
 
 
+async def drop(name: str) -> None:
+    """End this role's sessions in the database, then drop it.
+
+    Not WITH (FORCE): that also tries to end autovacuum's session when autovacuum is at work
+    there, which a role that is not a superuser may not do. A plain DROP ends that one itself."""
+    await admin(
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+        f" WHERE datname = '{name}' AND usename = current_user AND pid <> pg_backend_pid()"
+    )
+    await admin(f'DROP DATABASE IF EXISTS "{name}"')
+
+
 async def build_template() -> None:
-    await admin(f'DROP DATABASE IF EXISTS "{TEMPLATE}"')
+    await drop(TEMPLATE)
     await admin(f'CREATE DATABASE "{TEMPLATE}"')
     db = DataFlow(url_of(TEMPLATE))
     register_models(db)
@@ -45,7 +57,7 @@ async def build_template() -> None:
     # and DataFlow keeps one connection open after cleanup_all_pools().
     await admin(
         "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
-        f" WHERE datname = '{TEMPLATE}'"
+        f" WHERE datname = '{TEMPLATE}' AND usename = current_user"
     )
 
 
@@ -53,7 +65,7 @@ async def build_template() -> None:
 def template(server_url):  # a test database's URL: the copies sit beside it
     asyncio.run(build_template())
     yield TEMPLATE
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)'))
+    asyncio.run(drop(TEMPLATE))
 
 
 @pytest_asyncio.fixture
@@ -62,5 +74,5 @@ async def database_url(template):
     name = f"{template}_{next(_numbers)}"
     await admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     yield url_of(name)
-    await admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+    await drop(name)
 # --8<-- [end:template]
