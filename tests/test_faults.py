@@ -66,6 +66,22 @@ def run_until(cmd, cwd, env, reported: int, server, timeout=240):
     return proc.returncode, "".join(lines)
 
 
+def crash_midway(cmd, cwd, server, reported: int, junit: Path) -> dict:
+    """Run `cmd` on `server`, crash it after `reported` results, check each later test, restart it.
+
+    Returns the environment the run had, for running it again."""
+    env = clean_env(TEST_DATABASE_URL=str(server.url()))
+    status, output = run_until(cmd, cwd, env, reported=reported, server=server)
+    assert status == 1, output
+    for name, seconds, failure in failures_after_crash(junit, first=reported):
+        assert failure is not None, f"{name} passed with the server down"
+        assert ONE_LINE.match(failure.get("message", "")), (name, failure.get("message"))
+        assert seconds < PER_TEST_LIMIT, (name, seconds)
+    server.restart()
+    assert server.url() == DatabaseURL.parse(env["TEST_DATABASE_URL"])  # back where it was
+    return env
+
+
 def failures_after_crash(junit: Path, first: int):
     cases = list(ET.parse(junit).getroot().iter("testcase"))
     later = cases[first + 1:]  # the one in flight when the server died may fail any way
@@ -90,15 +106,7 @@ def test_a_readers_suite_fails_fast_with_one_line_when_the_server_dies(tmp_path)
     try:
         cmd = [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "tests/test_many.py",
                "--junitxml=report.xml"]
-        env = clean_env(TEST_DATABASE_URL=str(server.url()))
-        status, output = run_until(cmd, tmp_path, env, reported=3, server=server)
-        assert status == 1, output
-        for name, seconds, failure in failures_after_crash(tmp_path / "report.xml", first=3):
-            assert failure is not None, f"{name} passed with the server down"
-            assert ONE_LINE.match(failure.get("message", "")), (name, failure.get("message"))
-            assert seconds < PER_TEST_LIMIT, (name, seconds)
-        server.restart()
-        assert server.url() == DatabaseURL.parse(env["TEST_DATABASE_URL"])  # back where it was
+        env = crash_midway(cmd, tmp_path, server, reported=3, junit=tmp_path / "report.xml")
         again = subprocess.run(cmd[:-1], cwd=tmp_path, env=env, capture_output=True, text=True,
                                timeout=240, stdin=subprocess.DEVNULL)
         assert again.returncode == 0, again.stdout[-3000:]
@@ -111,15 +119,7 @@ def test_the_test_job_fails_fast_with_one_line_when_the_server_dies(tmp_path):
     try:
         cmd = [sys.executable, "-m", "pytest", "-v", "-p", "no:xdist", "tests/test_recipes.py",
                "tests/test_notebooks.py", "-k", "connection-refused", f"--junitxml={tmp_path}/report.xml"]
-        env = clean_env(TEST_DATABASE_URL=str(server.url()))
-        status, output = run_until(cmd, REPO, env, reported=2, server=server)
-        assert status == 1, output
-        for name, seconds, failure in failures_after_crash(tmp_path / "report.xml", first=2):
-            assert failure is not None, f"{name} passed with the server down"
-            assert ONE_LINE.match(failure.get("message", "")), (name, failure.get("message"))
-            assert seconds < PER_TEST_LIMIT, (name, seconds)
-        server.restart()
-        assert server.url() == DatabaseURL.parse(env["TEST_DATABASE_URL"])
+        env = crash_midway(cmd, REPO, server, reported=2, junit=tmp_path / "report.xml")
         again = subprocess.run(cmd[:7] + ["-k", "connection-refused and broken"], cwd=REPO, env=env,
                                capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL)
         assert again.returncode == 0, again.stdout[-3000:]
