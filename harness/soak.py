@@ -65,7 +65,7 @@ def main(argv=None) -> int:
             print(f"soak: run {number}/{args.runs}: exit {status}, {len(failures)} failing tests, "
                   f"{seconds:.0f} s", flush=True)
             for failure in failures:
-                print(f"soak:   {failure['kind']}: {failure['id']}: {failure['message'][:200]}", flush=True)
+                print(f"soak:   {failure['kind']}: {failure['id']}: {(failure['message'].splitlines() or [''])[0][:200]}", flush=True)
                 lines += [f"## run {number}: {failure['id']} ({failure['kind']})", "",
                           failure["message"], "", "```text", failure["text"], "```", ""]
     finally:
