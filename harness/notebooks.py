@@ -72,7 +72,7 @@ def execute(path: Path, python: str | Path | None = None) -> nbformat.NotebookNo
         literals[site_packages_of(python)] = "<site-packages>"
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [_normalized(output, literals) for output in cell.outputs]
+            cell.outputs = [_normalized(output, literals) for output in _coalesced(cell.outputs)]
             cell.execution_count = None
             cell.metadata.pop("execution", None)
             for output in cell.outputs:
@@ -93,6 +93,20 @@ def _kernel_manager(python: Path, workdir: Path):
     }))
     return AsyncKernelManager(kernel_name="cell",
                          kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec.parent)]))
+
+
+def _coalesced(outputs):
+    """Adjacent stream outputs of one stream as one: a loaded kernel may flush one print() in two
+    messages ("connected:" and " True"), which would otherwise be normalized as two lines."""
+    merged = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (output.output_type == "stream" and last is not None and last.output_type == "stream"
+                and last.name == output.name):
+            last.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def _normalized(output, literals):

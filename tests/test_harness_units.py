@@ -88,3 +88,13 @@ def test_extract_keeps_the_error_of_a_conftest_that_does_not_import():
         "--8<-- [start:conftest-error]", "E   TypeError: fixture() got an unexpected keyword argument 'loop_scope'",
         "--8<-- [end:conftest-error]",
     ]
+
+
+def test_a_print_flushed_in_two_messages_is_one_output():
+    import nbformat
+
+    from harness.notebooks import _coalesced
+
+    split = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in ("connected:", " True\n")]
+    (merged,) = _coalesced(split)
+    assert merged.text == "connected: True\n"
