@@ -1,4 +1,4 @@
-"""MkDocs hook: publish notebooks/*.ipynb (kept beside docs/, not in it) and the generated errata page.
+"""MkDocs hook: publish notebooks/*.ipynb, which are kept beside docs/, not in it.
 
 A notebook that is not JSON, or an include from outside the repository, fails the build with one
 line naming the file and the line: mkdocs-jupyter and pymdownx.snippets would print a traceback.
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @event_priority(100)  # before mkdocs-jupyter's on_files, which turns .ipynb files into pages
 def on_files(files, config):
-    from harness import errata, notebooks
+    from harness import notebooks
 
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         try:
@@ -26,7 +26,6 @@ def on_files(files, config):
             f"notebooks/{notebook.name}", src_dir=str(ROOT), dest_dir=config["site_dir"],
             use_directory_urls=config["use_directory_urls"],
         ))
-    files.append(File.generated(config, errata.PAGE, content=errata.render(errata.load())))
     return files
 
 
