@@ -201,7 +201,9 @@ def test_kill_9_of_the_job_leaves_nothing_behind(own_server):
         os.killpg(job.pid, signal.SIGKILL)
         job.wait()  # reaped: the watchdogs see it gone
         for _ in range(300):  # they poll twice a second; 30 s leaves room for a loaded machine
-            if (harness_databases(server.url()) if server else list(tmp.glob("throwaway-pg-*"))) == []:
+            # Own server: the directory goes first, then the postmaster finishes exiting.
+            if (harness_databases(server.url()) == [] if server
+                    else not list(tmp.glob("throwaway-pg-*")) and not postmasters_under(tmp)):
                 break
             time.sleep(0.1)
         if server:
