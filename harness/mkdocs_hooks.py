@@ -1,4 +1,5 @@
-"""MkDocs hook: publish notebooks/*.ipynb, which are kept beside docs/, not in it.
+"""MkDocs hook: publish notebooks/*.ipynb, which are kept beside docs/, not in it, and fill in
+prose that repeats a run (harness.prose).
 
 A notebook that is not JSON, or an include from outside the repository, fails the build with one
 line naming the file and the line: mkdocs-jupyter and pymdownx.snippets would print a traceback.
@@ -36,4 +37,9 @@ def on_page_markdown(markdown, page, config, files):
 
         if problems := outside_includes(Path(source)):
             raise PluginError("\n".join(problems))
-    return markdown
+    from harness import prose
+
+    try:
+        return prose.render(markdown, where=f"docs/{page.file.src_path}")
+    except prose.ProseError as error:
+        raise PluginError(str(error)) from None

@@ -1,0 +1,48 @@
+"""Prose that repeats a run reads it from the recording (harness.prose), never types it."""
+
+import re
+
+import pytest
+
+from harness import prose
+from harness.normalize import REPO
+
+DOCS = REPO / "docs"
+GENERATED = {"reference/compatibility.md", "reference/upstream-guide-errata.md"}  # tables of runs
+PAGES = sorted(p for p in DOCS.rglob("*.md") if str(p.relative_to(DOCS)) not in GENERATED)
+TYPED_OUTCOME = re.compile(r"(?<![\w-])\d+ (passed|failed|errors?|skipped|xfailed|warnings?)\b")
+
+
+def prose_lines(text: str):
+    """(line number, line) outside fenced blocks and include lines."""
+    fenced = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and "--8<--" not in line:
+            yield number, line
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+def test_no_outcome_is_typed_and_every_token_resolves(page):
+    text = page.read_text()
+    typed = [f"{n}: {line.strip()}" for n, line in prose_lines(text) if TYPED_OUTCOME.search(line)]
+    assert typed == [], "use {{ recorded: slug/run:outcome }} instead"
+    prose.render(text, where=str(page.relative_to(REPO)))
+
+
+def test_a_token_becomes_the_recorded_line():
+    rendered = prose.render("It says `{{ recorded: nested-event-loop/broken:outcome }}`.")
+    recorded = (REPO / "snippets/nested-event-loop/recorded/broken.txt").read_text()
+    assert f"`{rendered.split('`')[1]}`" in rendered and rendered.split("`")[1] in recorded
+    assert "{{" not in rendered
+
+
+@pytest.mark.parametrize("token, problem", [
+    ("{{ recorded: nested-event-loop/nope:outcome }}", "no recorded output nested-event-loop/nope"),
+    ("{{ recorded: nested-event-loop/broken:nope }}", "has no section 'nope'"),
+])
+def test_a_bad_token_names_the_page_and_line(token, problem):
+    with pytest.raises(prose.ProseError, match=re.escape(problem)) as raised:
+        prose.render(f"first line\n{token}\n", where="docs/x.md")
+    assert str(raised.value).startswith("docs/x.md:2: ")
