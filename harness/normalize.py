@@ -31,6 +31,8 @@ PATTERNS = [
     (re.compile(r"\bpid[ =]\d+\b"), "pid <pid>"),
     (re.compile(r"(?<![\d-])-?\d{12,}(?!\d)"), "<id>"),  # id() of pools and loops, hashes
     (re.compile(r"/tmp/[\w.-]+"), "<tmp>"),
+    # Kailash's query retries wait a random time (jitter): "Retrying in 0.83 seconds..."
+    (re.compile(r"\bRetrying in \d+\.\d+ seconds"), "Retrying in <n> seconds"),
     # pytest pads its banners to the terminal width: "==== 1 passed in 9.9s ====" vs "=== ... 10.1s ===".
     (re.compile(r"(?m)^=+ (.+?) =+$"), r"=== \1 ==="),
     # Line numbers inside libraries change with every release; the file name is what helps.
