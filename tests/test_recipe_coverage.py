@@ -62,3 +62,17 @@ def test_every_recipe_has_a_page_that_shows_it():
 def test_every_included_file_exists():
     missing = sorted(p for p in INCLUDED if not (REPO / p).is_file())
     assert not missing
+
+
+def test_recipes_read_the_test_url_the_way_the_setup_guide_says():
+    """setup-guide: every recipe reads TEST_DATABASE_URL with its fallback on port 5434, except two
+    fixture-patterns projects: the copy of the upstream guide's fixtures and the unawaited-cleanup variant."""
+    fallback = 'os.environ.get(\n    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"\n)'
+    without = 'os.environ["TEST_DATABASE_URL"]'
+    for path in sorted(SNIPPETS.rglob("*.py")):
+        text = path.read_text()
+        if without in text:
+            assert path.relative_to(SNIPPETS).parts[:2] in {("fixture-patterns", "old-advice"),
+                                                           ("fixture-patterns", "unawaited-cleanup")}, path
+        elif "DATABASE_URL = " in text:
+            assert fallback in text, path
