@@ -20,7 +20,7 @@ async def db():
 
     await db.initialize()
     yield db
-    await db.cleanup_all_pools()
+    await db.close_async()
 
 
 async def create_note(text: str) -> dict:

@@ -27,5 +27,5 @@ async def db():
 
     await db.initialize()
     yield db
-    await db.cleanup_all_pools()
+    await db.close_async()
 # --8<-- [end:fixtures]

@@ -27,5 +27,5 @@ async def db():
 
     await db.initialize()
     yield db
-    await db.cleanup_all_pools()  # closes the pool while its event loop is still running
+    await db.close_async()  # closes the pool while its event loop is still running
 # --8<-- [end:fixtures]

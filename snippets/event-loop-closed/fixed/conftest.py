@@ -10,5 +10,5 @@ async def pools_closed_on_the_session_loop():
     yield
     # Teardown runs on the loop every test used, so each pool closes on its own loop.
     await close_pool()
-    await db.cleanup_all_pools()
+    await db.close_async()
 # --8<-- [end:teardown]

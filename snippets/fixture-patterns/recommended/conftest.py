@@ -85,7 +85,7 @@ async def db():
     register_models(db)
     await db.initialize()  # creates the models' tables before the test starts
     yield db
-    await db.cleanup_all_pools()  # still on the test's loop, before pytest-asyncio closes it
+    await db.close_async()  # still on the test's loop, before pytest-asyncio closes it
 # --8<-- [end:db]
 
 

@@ -17,5 +17,5 @@ async def db():
     register_models(db)
     await db.initialize()  # creates the tables now, before the test runs
     yield db
-    await db.cleanup_all_pools()  # close the pools on the loop that opened them
+    await db.close_async()  # close the pools on the loop that opened them
 # --8<-- [end:fixture]

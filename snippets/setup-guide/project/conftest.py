@@ -22,5 +22,5 @@ async def db():
         text: str
 
     yield db
-    await db.cleanup_all_pools()  # close this test's pool while its event loop still runs
+    await db.close_async()  # close this test's pool while its event loop still runs
 # --8<-- [end:db]

@@ -19,5 +19,5 @@ async def db():
 
     await db.initialize()
     yield db
-    await db.cleanup_all_pools()  # still on the test's loop: pools close cleanly
+    await db.close_async()  # still on the test's loop: its pool closes cleanly
 # --8<-- [end:db]

@@ -52,9 +52,9 @@ async def build_template() -> None:
     db = DataFlow(url_of(TEMPLATE))
     register_models(db)
     await db.initialize()  # builds the schema once, in the template
-    await db.cleanup_all_pools()
+    await db.close_async()
     # PostgreSQL copies a database only while nobody is connected to it,
-    # and DataFlow keeps one connection open after cleanup_all_pools().
+    # and DataFlow keeps one connection open after close_async().
     await admin(
         "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
         f" WHERE datname = '{TEMPLATE}' AND usename = current_user"

@@ -20,7 +20,7 @@ async def db():
         name: str
 
     yield db
-    # Close the pool while this test's event loop still runs. Note: this closes
-    # the pools of every DataFlow instance in the process, not only this one's.
-    await db.cleanup_all_pools()
+    # Close this instance (its pool and pool monitor thread) while the test's
+    # event loop still runs.
+    await db.close_async()
 # --8<-- [end:db]

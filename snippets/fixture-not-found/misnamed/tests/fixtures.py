@@ -14,4 +14,4 @@ async def db():
     """A DataFlow on the test database; its pools are closed after each test."""
     dataflow = DataFlow(DATABASE_URL)
     yield dataflow
-    await dataflow.cleanup_all_pools()
+    await dataflow.close_async()

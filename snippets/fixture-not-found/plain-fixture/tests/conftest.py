@@ -14,5 +14,5 @@ async def db():
     """A DataFlow on the test database; its pools are closed after each test."""
     dataflow = DataFlow(DATABASE_URL)
     yield dataflow
-    await dataflow.cleanup_all_pools()
+    await dataflow.close_async()
 # --8<-- [end:db]

@@ -8,7 +8,7 @@ from app import register_models
 DATABASE_URL = os.environ["TEST_DATABASE_URL"]
 
 
-# The recommended db fixture with one mistake: the cleanup is called, not awaited.
+# The recommended db fixture, its teardown the upstream guide's cleanup called but not awaited.
 # It replaces the db fixture of ../conftest.py for every test in this folder.
 # --8<-- [start:db]
 @pytest_asyncio.fixture
