@@ -10,5 +10,7 @@ async def pools_closed_after_each_test():
     yield
     # Still on the test's loop: whatever it opened closes here, before that loop is closed.
     await close_pool()
+    # The app's one instance serves every test: close its pools, not the instance.
+    # close_async() closes an instance once; later calls leave the pools open (closed-once).
     await db.cleanup_all_pools()
 # --8<-- [end:teardown]
