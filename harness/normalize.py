@@ -26,6 +26,7 @@ RELATIVE_PATHS = [
     (re.compile(r"(?:\.\./)+[^\s:'\"]*?/lib/python3\.\d+"), "<python>"),
 ]
 PATTERNS = [
+    (re.compile(r"\x1b\[[0-9;]*m"), ""),  # terminal colours: DataFlow's errors carry them even with NO_COLOR
     (re.compile(r"\b0x[0-9a-fA-F]{6,}\b"), "0x<addr>"),
     (re.compile(r" in \d+(\.\d+)?s( \(\d+:\d+:\d+\))?"), ""),  # pytest's "2 failed in 0.31s"
     (re.compile(r"\bpid[ =]\d+\b"), "pid <pid>"),

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,16 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def silent_port():
+    """A loopback port whose connections the kernel accepts and nobody answers: a connect that
+    times out instead of being refused, like a server behind a firewall that drops packets."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(64)  # never accept()ed: the handshake completes, the startup packet gets no reply
+        yield sock.getsockname()[1]
 
 
 def _is_free(port: int) -> bool:

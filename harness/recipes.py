@@ -9,7 +9,7 @@ snippets/<slug>/recipe.toml names the projects and the runs:
     [[runs]]
     name = "nothing-listening"      # recorded output: recorded/nothing-listening.txt
     project = "broken"
-    database = "closed-port"        # live | closed-port | wrong-password | missing-database
+    database = "closed-port"        # live | closed-port | silent-port | wrong-password | missing-database
     outcome = "failed"              # pytest's exit status, by name
     server = { max_connections = 5 }  # optional: a dedicated throwaway server with these settings
     args = ["-o", "log_cli=true"]   # optional: more pytest arguments
@@ -212,6 +212,9 @@ def database_for(run: Run, base: DatabaseURL):
         elif run.database == "closed-port":
             closed = pgserver.free_port()
             yield live.with_(port=closed), {**literals, str(closed): "<port>"}
+        elif run.database == "silent-port":
+            port = stack.enter_context(pgserver.silent_port())
+            yield live.with_(port=port), {**literals, str(port): "<port>"}
         elif run.database == "wrong-password":
             yield live.with_(password="wrong_password"), literals
         elif run.database == "missing-database":

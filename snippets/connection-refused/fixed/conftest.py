@@ -20,8 +20,11 @@ def masked(url: str) -> str:
     return f"{scheme}{slashes}{userinfo.split(':', 1)[0]}:***@{host}"
 
 
+CONNECT_TIMEOUT = 5  # seconds: a server that accepts and never answers gets a TimeoutError
+
+
 async def _connect_once(url: str) -> None:
-    connection = await asyncpg.connect(url, timeout=5)
+    connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
     await connection.close()
 
 
@@ -30,7 +33,8 @@ def pytest_sessionstart(session):
     try:
         asyncio.run(_connect_once(DATABASE_URL))
     except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        detail = str(error) or f"no answer within {CONNECT_TIMEOUT} s"  # a TimeoutError has no message
         raise pytest.UsageError(
-            f"test database unreachable at {masked(DATABASE_URL)}: {type(error).__name__}: {error}"
+            f"test database unreachable at {masked(DATABASE_URL)}: {type(error).__name__}: {detail}"
         ) from None
 # --8<-- [end:session-check]

@@ -1,0 +1,43 @@
+"""Create and drop the per-test databases. Every function here takes the server's test URL."""
+
+import re
+from urllib.parse import urlsplit
+
+import asyncpg
+
+
+def is_test_database(name: str) -> bool:
+    """True when "test" is a word of the name: dataflow_test, test-shop; not latest or contest."""
+    return "test" in re.split(r"[\W_]+", name.lower())
+
+
+def url_of(url: str, name: str) -> str:
+    """`url` with its database replaced by `name`."""
+    return urlsplit(url)._replace(path="/" + name).geturl()
+
+
+async def admin(url: str, sql: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def create_database(url: str, name: str) -> None:
+    await admin(url, f'CREATE DATABASE "{name}"')
+
+
+# --8<-- [start:drop]
+async def drop_database(url: str, name: str) -> None:
+    if not is_test_database(name):
+        raise RuntimeError(f"refusing to drop {name!r}: 'test' is not a word of its name")
+    # The db fixture has closed its DataFlow instance, which still keeps one connection open:
+    # end this role's sessions in the database, then drop it.
+    await admin(
+        url,
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+        f" WHERE datname = '{name}' AND usename = current_user AND pid <> pg_backend_pid()",
+    )
+    await admin(url, f'DROP DATABASE "{name}"')
+# --8<-- [end:drop]
