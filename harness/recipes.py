@@ -42,7 +42,10 @@ from harness.normalize import REPO, normalize, site_packages_of
 
 SNIPPETS = REPO / "snippets"
 RUN_TIMEOUT = 300
-PYTEST_ARGS = ["-p", "no:cacheprovider", "-q", "--tb=short", "--no-header", "--color=no"]
+# faulthandler_timeout: a test still running after that long dumps every thread's stack, so a
+# run that hangs until RUN_TIMEOUT says where (a deadlock in a thread's start was found this way).
+PYTEST_ARGS = ["-p", "no:cacheprovider", "-q", "--tb=short", "--no-header", "--color=no",
+               "-o", f"faulthandler_timeout={RUN_TIMEOUT - 60}"]
 OUTCOMES = {"passed": 0, "failed": 1, "interrupted": 2, "internal-error": 3, "usage-error": 4,
             "no-tests": 5}
 # Environment a recipe must not inherit from the pytest that runs it.
@@ -245,7 +248,11 @@ def execute(run: Run, base: DatabaseURL, python: str | Path = sys.executable) ->
             )
             returncode, output = proc.returncode, proc.stdout + proc.stderr
         except subprocess.TimeoutExpired as timeout:
-            returncode, output = -1, f"TIMEOUT after {RUN_TIMEOUT}s\n{timeout.stdout or ''}"
+            # What it printed before it was killed (bytes here, even with text=True), with the stack
+            # of every thread that pytest's faulthandler_timeout (PYTEST_ARGS) dumped by then.
+            printed = b"".join(p if isinstance(p, bytes) else (p or "").encode()
+                               for p in (timeout.stdout, timeout.stderr))
+            returncode, output = -1, f"TIMEOUT after {RUN_TIMEOUT}s\n{printed.decode(errors='replace')}"
         literals = {**literals, tmp: "<project>", str(Path(tmp).resolve()): "<project>"}
         if str(python) != sys.executable:  # a version matrix cell's interpreter
             literals[site_packages_of(python)] = "<site-packages>"

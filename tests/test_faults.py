@@ -21,7 +21,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from harness import database, pgserver
+from harness import database, pgserver, recipes
 from harness.database import _run
 from harness.dburl import DatabaseURL
 from harness.normalize import REPO
@@ -153,6 +153,23 @@ def test_a_killed_recipe_run_fails_clearly_and_leaves_no_database(tmp_path, base
     made = [name for name in result.literals if database._FRESH.search(name)]
     assert made and not set(made) & set(harness_databases(base_url))
     assert database.check(base_url)  # still serving the other workers
+
+
+def test_a_run_that_hangs_says_where(tmp_path, base_url, monkeypatch):
+    """A run killed at RUN_TIMEOUT keeps what it printed, with every thread's stack from pytest's
+    faulthandler_timeout: the only clue to a deadlock in a run nobody watched."""
+    (tmp_path / "slow" / "sleeper").mkdir(parents=True)
+    (tmp_path / "slow" / "recipe.toml").write_text(
+        '[projects]\nsleeper = {}\n\n[[runs]]\nname = "hangs"\nproject = "sleeper"\n')
+    (tmp_path / "slow" / "sleeper" / "test_hang.py").write_text(
+        "import time\n\ndef test_waits_forever():\n"
+        "    time.sleep(120)\n")
+    monkeypatch.setattr(recipes, "RUN_TIMEOUT", 8)
+    monkeypatch.setattr(recipes, "PYTEST_ARGS", [*recipes.PYTEST_ARGS[:-1], "faulthandler_timeout=2"])
+    result = execute(Recipe.load("slow", snippets=tmp_path).run("hangs"), base_url)
+    assert result.returncode == -1
+    assert "TIMEOUT after 8s" in result.output
+    assert "Timeout (0:00:02)!" in result.output and "in test_waits_forever" in result.output
 
 
 def children() -> list[int]:
