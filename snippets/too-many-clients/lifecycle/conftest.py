@@ -1,5 +1,6 @@
 """Helpers for measuring what DataFlow's lifecycle methods close. Goes with pytest.ini."""
 
+import gc
 import inspect
 import os
 import re
@@ -9,6 +10,7 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 import psycopg
+import pytest
 import pytest_asyncio
 from dataflow import DataFlow
 from kailash.nodes.data.async_sql import AsyncSQLDatabaseNode
@@ -19,6 +21,18 @@ from kailash.workflow.builder import WorkflowBuilder
 DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
 )
+# Python 3.11: the garbage collector can finalize an AsyncLocalRuntime (its __del__ joins threads)
+# inside a starting thread that holds threading's shutdown lock, and the run hangs for good. DataFlow
+# leaves such runtimes behind itself, so collect only between tests, in the main thread.
+gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_between_tests():
+    yield
+    gc.collect()
+
+
 METHODS = ["cleanup_all_pools", "cleanup_stale_pools", "close_async", "close", "cleanup_test_tables"]
 
 
