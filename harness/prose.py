@@ -13,6 +13,8 @@ from harness.compat import sections
 from harness.normalize import REPO
 
 TOKEN = re.compile(r"\{\{ recorded: ([\w-]+)/([\w.-]+):(\S+?) \}\}")
+# A line of its own: the collapsed list of every error line a recipe's runs printed (harness.errorlines).
+ERROR_LINES = re.compile(r"^\{\{ error-lines: ([\w-]+) \}\}$", re.M)
 
 
 class ProseError(ValueError):
@@ -40,4 +42,13 @@ def render(markdown: str, where: str = "") -> str:
             line = markdown.count("\n", 0, match.start()) + 1
             raise ProseError(f"{where}:{line}: {error}") from None
 
-    return TOKEN.sub(replace, markdown)
+    def error_lines(match: re.Match) -> str:
+        from harness import errorlines
+
+        try:
+            return errorlines.markdown(match[1])
+        except ValueError as error:
+            line = markdown.count("\n", 0, match.start()) + 1
+            raise ProseError(f"{where}:{line}: {error}") from None
+
+    return ERROR_LINES.sub(error_lines, TOKEN.sub(replace, markdown))

@@ -70,3 +70,81 @@ def test_every_line_in_the_table_was_printed_by_a_run(row):
     spans = re.findall(r"`([^`]+)`", row["seen"])
     fragments = [f.strip() for span in spans for f in re.split(r"<\.\.\.>|\.\.\.", span) if f.strip()]
     assert fragments and [f for f in fragments if f not in text] == []
+
+
+
+def shape(line: str) -> str:
+    """A message without its names and numbers: two lines of one shape are the same error."""
+    line = re.sub(r"'[^']*'|\"[^\"]*\"|0x[0-9a-f]+", "_", line)
+    while (inner := re.sub(r"<[^<>]*>|\[[^\[\]]*\]|\{[^{}]*\}", "_", line)) != line:
+        line = inner  # <...>, lists and sets, innermost first
+    return re.sub(r"\d+", "N", line)
+
+
+def summary_spans() -> dict[str, list[list[str]]]:
+    """Each error page's first-screen "You see" code spans, split where they elide text."""
+    found = {}
+    for page in (REPO / "docs" / "errors").glob("*.md"):
+        summary = page.read_text().split("**The cause:**")[0]
+        spans = re.findall(r"`([^`]+)`", summary)
+        found[f"errors/{page.stem}/"] = [[f.strip() for f in re.split(r"<\.\.\.>|\.\.\.", span) if f.strip()]
+                                         for span in spans]
+    return found
+
+
+def recorded_lines() -> dict[str, set[str]]:
+    """Every distinct error line the recordings hold, pasted as is, and the pages that show that
+    error: pages whose runs printed a line of its shape, and error pages whose summary quotes it."""
+    from harness import errorlines
+
+    slugs = sorted({p.parts[-3] for p in (REPO / "snippets").glob("*/recorded/*.txt")})
+    printed = {slug: {shape(line) for line in errorlines.lines(slug)} for slug in slugs}
+    summaries = summary_spans()
+    found: dict[str, set[str]] = {}
+    for slug in slugs:
+        for line in errorlines.lines(slug):
+            pages = {page_of(other) for other in slugs if shape(line) in printed[other]}
+            pages |= {page for page, spans in summaries.items()
+                      if any(all(fragment in line for fragment in span) for span in spans)}
+            found.setdefault(errorlines.pasted(line), set()).update(pages)
+    return found
+
+
+def page_of(slug: str) -> str:
+    """The page that shows a recipe's runs, as a search result names it."""
+    [page] = (REPO / "docs").glob(f"*/{slug}.md")
+    return f"{page.parent.name}/{slug}/"
+
+
+RECORDED = recorded_lines()
+
+
+def test_each_page_lists_the_error_lines_of_its_runs():
+    """The lines the search test below pastes are on the pages, rendered from the recordings."""
+    slugs = {p.parts[-3] for p in (REPO / "snippets").glob("*/recorded/*.txt")}
+    missing = sorted(slug for slug in slugs
+                     if f"{{{{ error-lines: {slug} }}}}" not in (REPO / "docs").glob(f"*/{slug}.md").__next__().read_text())
+    assert missing == []
+
+
+def finds(ranked: list[str], pages: set[str]) -> str | None:
+    """Why `ranked` fails a reader looking for one of `pages`, or None when it does not.
+
+    A line only error pages show is that error's: the first error page found must show it. A line
+    a guide also printed (DataFlow's start-up warnings, say) is no one error's: a page that shows
+    it must be among the first three. Either way one must be among the first five."""
+    slugs = {page.split("/")[1] for page in pages}  # an error page or its notebook
+    shown = [page for page in ranked if "/" in page and page.split("/")[1] in slugs]
+    if not shown or ranked.index(shown[0]) >= 5:
+        return "no page that shows it among the first five"
+    if any(page.startswith("guides/") for page in pages):
+        return None if ranked.index(shown[0]) < 3 else "no page that shows it among the first three"
+    errors = [error_of(page) for page in ranked if error_of(page)]
+    return None if errors[0] in slugs else f"the first error page found is {errors[0]}'s"
+
+
+@pytest.mark.parametrize("line", sorted(RECORDED), ids=[line[:70] for line in sorted(RECORDED)])
+def test_every_recorded_error_line_finds_its_page(search, line):
+    """A recorded line, pasted whole, finds a page that shows that error (see finds())."""
+    ranked = search.pages(line)
+    assert finds(ranked, RECORDED[line]) is None, (finds(ranked, RECORDED[line]), sorted(RECORDED[line]), ranked[:5])

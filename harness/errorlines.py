@@ -1,0 +1,67 @@
+"""The error and warning lines a page's runs printed, one list per recipe, from the recordings.
+
+A line counts when it is an exception or warning (`Name: message`, pytest's `E` prefix removed),
+a log record at WARNING or above, or the recommended conftest's one-line `ERROR:`. AssertionError
+is left out: its text is the test's own assert, and the library message it quotes is recorded in
+an exception line of its own. Pages list these lines (`{{ error-lines: slug }}`) so that a reader
+who pastes one into the search finds the page; tests/test_search.py checks that they do.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from harness.normalize import REPO
+
+ERROR_LINE = re.compile(
+    r"^(?:E\s+)?(?P<line>(?:[\w.]+\.)?(?!AssertionError\b)\w*(?:Error|Exception|Warning)(?::\s.*)?"
+    r"|(?:WARNING|ERROR|CRITICAL)\s+\S+:\S+:<line> .*|ERROR: .*)$"
+)
+# The normalizer's placeholders, back to values of the kind a reader's own line has there.
+CONCRETE = {"<port>": "5434", "0x<addr>": "0x7f3a2c1d0e80", "<line>": "42", "<project>": "/home/me/app",
+            "<id>": "140120871234560", "<pid>": "4242", "<tmp>": "/tmp/pytest-of-me"}
+
+
+def texts(slug: str) -> list[str]:
+    """Everything the slug's runs printed: its recordings, version variants and notebook outputs."""
+    from harness import notebooks
+
+    found = [p.read_text() for p in sorted((REPO / "snippets" / slug / "recorded").glob("*.txt"))]
+    found += [p.read_text() for p in sorted((REPO / "matrix" / "variants" / slug).glob("*.md"))]
+    notebook = REPO / "notebooks" / f"{slug}.ipynb"
+    if notebook.exists():
+        for cell in notebooks.read(notebook).cells:
+            found += ["".join(output.get("text", "")) for output in cell.get("outputs", [])]
+    return found
+
+
+@functools.cache
+def lines(slug: str) -> tuple[str, ...]:
+    """The distinct error lines, in the order the runs first printed them, as recorded."""
+    found = (m["line"] for text in texts(slug) for line in text.splitlines()
+             if (m := ERROR_LINE.match(line.strip())))
+    return tuple(dict.fromkeys(found))
+
+
+def pasted(line: str) -> str:
+    """The line as a reader would paste it: their own values where the recording has placeholders."""
+    for placeholder, value in CONCRETE.items():
+        line = line.replace(placeholder, value)
+    return line
+
+
+def markdown(slug: str) -> str:
+    """A collapsed block listing the lines, for the page that shows the slug's runs."""
+    found = lines(slug)
+    if not found:
+        raise ValueError(f"{slug}: no recorded error or warning lines")
+    items = "\n".join(f"    - {code(line)}" for line in found)
+    return f'??? info "Every error and warning line these runs printed, in any version cell ({len(found)})"\n\n{items}\n'
+
+
+def code(line: str) -> str:
+    """An inline code span that holds the line whatever backticks it contains."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", line)), default=0) + 1)
+    pad = " " if line.startswith("`") or line.endswith("`") else ""
+    return f"{fence}{pad}{line}{pad}{fence}"
