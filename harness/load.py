@@ -10,6 +10,7 @@ includes; `--render` only re-renders figures.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -93,11 +94,27 @@ async def test_{kind}_{n:04d}(db):
 '''
 
 
+def loaded_files() -> dict[str, Path]:
+    """The recommended project's files the load copies: its own tests are not the load."""
+    files = Recipe.load("fixture-patterns").project_files("recommended")
+    return {name: source for name, source in sorted(files.items()) if not name.startswith("tests/")}
+
+
+def inputs_digest() -> str:
+    """What the figures depend on besides the versions: the copied files and how tests are made.
+    A change to either makes the recorded run stale (tests/test_load.py)."""
+    digest = hashlib.sha256()
+    for name, source in loaded_files().items():
+        digest.update(name.encode() + b"\0" + source.read_bytes() + b"\0")
+    for part in (STEPS, TEST, str((EVERY, WIDTH, PER_FILE, MAX_CONNECTIONS))):
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def write_project(folder: Path, tests: int) -> None:
     """The recipe's files as they are, and `tests` generated tests, PER_FILE to a file."""
-    for name, source in Recipe.load("fixture-patterns").project_files("recommended").items():
-        if not name.startswith("tests/"):  # the recipe's own tests are not the load
-            (folder / name).write_bytes(source.read_bytes())
+    for name, source in loaded_files().items():
+        (folder / name).write_bytes(source.read_bytes())
     (folder / "steps.py").write_text(STEPS)
     (folder / "tests").mkdir()
     for first in range(1, tests + 1, PER_FILE):
@@ -230,6 +247,7 @@ def measure(tests: int) -> dict:
                          "python": sys.version.split()[0],
                          "postgresql": server.psql("SHOW server_version").split()[0]},
             "outcome": next((m.group(1) for m in map(OUTCOME_LINE.match, reversed(lines)) if m), ""),
+            "inputs": inputs_digest(),
         }
     finally:
         server.stop()

@@ -8,7 +8,7 @@ from harness.normalize import REPO
 KEYS = {"command", "date", "cpus", "max_connections", "tests", "concurrent_tests", "nodes_at_once",
         "passed", "failed", "pytest_exit", "connection_error_lines", "connection_error_tests",
         "error_logs", "connections_opened", "peak_client_backends", "client_backends_left",
-        "wall_seconds", "per_test_mean_seconds", "per_test_p95_seconds", "versions", "outcome"}
+        "wall_seconds", "per_test_mean_seconds", "per_test_p95_seconds", "versions", "outcome", "inputs"}
 VERSIONS = {"pytest", "pytest-asyncio", "kailash-dataflow", "kailash", "asyncpg", "python", "postgresql"}
 
 
@@ -24,6 +24,12 @@ def test_last_run_is_a_full_run():
     assert run["passed"] + run["failed"] == run["tests"]
     text = load.LAST_RUN.read_text()  # published with the repo: no machine's paths, hosts or secrets
     assert '"/' not in text and "127.0.0.1" not in text and "password" not in text
+
+
+def test_last_run_loaded_the_recommended_fixtures_as_they_are():
+    """A change to the recommended conftest (or to how the load is made) leaves the page's figures
+    about fixtures that are no longer shown: the digest of what the run copied must be today's."""
+    assert recorded()["inputs"] == load.inputs_digest(), "the load's inputs changed since: run ./dev load"
 
 
 def test_figures_are_rendered_from_the_last_run():
