@@ -32,7 +32,9 @@ def texts(slug: str) -> list[str]:
     notebook = REPO / "notebooks" / f"{slug}.ipynb"
     if notebook.exists():
         for cell in notebooks.read(notebook).cells:
-            found += ["".join(output.get("text", "")) for output in cell.get("outputs", [])]
+            for output in cell.get("outputs", []):
+                found.append("".join(output.get("text", "")) + "".join(output.get("traceback", [])))
+                found.append("".join(output.get("data", {}).get("text/plain", "")))
     return found
 
 

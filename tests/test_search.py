@@ -51,16 +51,9 @@ def test_pasted_error_finds_its_page(search, row):
 @functools.cache
 def recorded_text() -> str:
     """Everything a real run printed: recipe recordings, version variants and notebook outputs."""
-    from harness import notebooks
+    from harness import errorlines
 
-    parts = [p.read_text() for p in (REPO / "snippets").glob("*/recorded/*.txt")]
-    parts += [p.read_text() for p in (REPO / "matrix" / "variants").rglob("*.md")]
-    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
-        for cell in notebooks.read(path).cells:
-            for output in cell.get("outputs", []):
-                parts.append("".join(output.get("text", "")) + "".join(output.get("traceback", [])))
-                parts.append("".join(output.get("data", {}).get("text/plain", "")))
-    return "\n".join(parts)
+    return "\n".join(text for slug in sorted(recipe_slugs()) for text in errorlines.texts(slug))
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[pasted_text(r["seen"])[:60] for r in ROWS])
@@ -71,6 +64,11 @@ def test_every_line_in_the_table_was_printed_by_a_run(row):
     fragments = [f.strip() for span in spans for f in re.split(r"<\.\.\.>|\.\.\.", span) if f.strip()]
     assert fragments and [f for f in fragments if f not in text] == []
 
+
+
+def recipe_slugs() -> set[str]:
+    """Every recipe with recorded runs; each has a notebook or a page of the same name."""
+    return {p.parts[-3] for p in (REPO / "snippets").glob("*/recorded/*.txt")}
 
 
 def shape(line: str) -> str:
@@ -97,7 +95,7 @@ def recorded_lines() -> dict[str, set[str]]:
     error: pages whose runs printed a line of its shape, and error pages whose summary quotes it."""
     from harness import errorlines
 
-    slugs = sorted({p.parts[-3] for p in (REPO / "snippets").glob("*/recorded/*.txt")})
+    slugs = sorted(recipe_slugs())
     printed = {slug: {shape(line) for line in errorlines.lines(slug)} for slug in slugs}
     summaries = summary_spans()
     found: dict[str, set[str]] = {}
@@ -121,7 +119,7 @@ RECORDED = recorded_lines()
 
 def test_each_page_lists_the_error_lines_of_its_runs():
     """The lines the search test below pastes are on the pages, rendered from the recordings."""
-    slugs = {p.parts[-3] for p in (REPO / "snippets").glob("*/recorded/*.txt")}
+    slugs = recipe_slugs()
     missing = sorted(slug for slug in slugs
                      if f"{{{{ error-lines: {slug} }}}}" not in (REPO / "docs").glob(f"*/{slug}.md").__next__().read_text())
     assert missing == []
