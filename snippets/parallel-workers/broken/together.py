@@ -1,0 +1,37 @@
+"""Not part of the pattern: make the workers' tests overlap the same way on every run.
+
+In a real suite, two workers' tests overlap by chance, and the failures come and go. Here each test
+waits at a named point until every worker's test has reached it: after creating its order, and
+again before its teardown deletes the orders. Without xdist there is one worker, and nothing waits.
+"""
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+
+@pytest.fixture
+def meeting_point(tmp_path_factory) -> Path:
+    """A folder every worker of this run sees: xdist gives each worker a subfolder of one base."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+async def all_workers_reach(point: str, folder: Path, timeout: float = 30) -> None:
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    (folder / f"{point}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}").touch()
+    for _ in range(int(timeout * 10)):
+        if len(list(folder.glob(f"{point}-*"))) >= workers:
+            return
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"not every worker reached {point!r} within {timeout} s")
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def finish_together(db, meeting_point):
+    """Set up after `db`, so torn down before it: no worker deletes orders while another still reads."""
+    yield
+    await all_workers_reach("tested", meeting_point)
