@@ -8,10 +8,12 @@ TEST_DATABASE_URL, so xdist workers, recipe runs and notebook kernels all share 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 import pytest
 
-from harness import database, pgserver
+from harness import database, pgserver, runcache
 from harness.dburl import DatabaseURL
 from harness.fences import is_include
 
@@ -27,6 +29,10 @@ def pytest_configure(config):
     if os.environ.get("PYTEST_XDIST_WORKER") or config.option.collectonly:
         return
     os.environ[database.OWNER_ENV] = str(os.getpid())  # this job owns the databases it makes
+    # Each recipe run executes once in the job; notebooks and recipe tests share it (harness.runcache).
+    runs = tempfile.mkdtemp(prefix="recipe-runs-")
+    config.add_cleanup(lambda: shutil.rmtree(runs, ignore_errors=True))
+    os.environ[runcache.ENV] = runs
     try:
         url = database.from_environment()
         if url is None:  # a server of our own: its watchdog removes it, databases and all

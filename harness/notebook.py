@@ -18,7 +18,8 @@ from contextlib import ExitStack
 from harness import database, pgserver
 from harness.dburl import DatabaseURL
 from harness.normalize import normalize
-from harness.recipes import Recipe, execute
+from harness.recipes import Recipe
+from harness.runcache import execute_once
 
 LITERALS: dict[str, str] = {}
 _stack = ExitStack()
@@ -55,7 +56,7 @@ def run_recipe(slug: str, run_name: str) -> None:
     """Run one of the recipe's runs live and print what its recorded output holds."""
     live_database()
     run = Recipe.load(slug).run(run_name)
-    result = execute(run, _base)
+    result = execute_once(run, _base)  # in the test job: once, shared with the recipe tests
     print(f"pytest ended: {result.outcome} (expected: {run.outcome})")
     print(result.recorded.replace(f"--8<-- [", "# [").rstrip())
 

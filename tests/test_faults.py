@@ -285,3 +285,24 @@ async def _execute(url, sql):
         await connection.execute(sql)
     finally:
         await connection.close()
+
+
+def test_a_recipe_run_executes_once_per_job(tmp_path, base_url, monkeypatch):
+    """The recipe tests and the notebooks of one job share each run's one execution
+    (harness.runcache); without the job's folder every call executes."""
+    from harness import runcache
+
+    (tmp_path / "counted" / "project").mkdir(parents=True)
+    (tmp_path / "counted" / "recipe.toml").write_text(
+        '[projects]\nproject = {}\n\n[[runs]]\nname = "once"\nproject = "project"\noutcome = "passed"\n')
+    executions = tmp_path / "executions"
+    (tmp_path / "counted" / "project" / "test_count.py").write_text(
+        f"def test_counts():\n    open({str(executions)!r}, 'a').write('ran\\n')\n")
+    run = Recipe.load("counted", snippets=tmp_path).run("once")
+    monkeypatch.setenv(runcache.ENV, str(tmp_path))
+    first, second = runcache.execute_once(run, base_url), runcache.execute_once(run, base_url)
+    assert (first.outcome, second.recorded) == ("passed", first.recorded)
+    assert executions.read_text() == "ran\n"
+    monkeypatch.delenv(runcache.ENV)
+    runcache.execute_once(run, base_url)
+    assert executions.read_text() == "ran\nran\n"
