@@ -1,4 +1,4 @@
-"""The error and warning lines a page's runs printed, one list per recipe, from the recordings.
+"""The error and warning lines a page's runs recorded, one list per recipe.
 
 A line counts when it is an exception or warning (`Name: message`, pytest's `E` prefix removed),
 a log record at WARNING or above, or the recommended conftest's one-line `ERROR:`. AssertionError
@@ -62,9 +62,11 @@ def markdown(slug: str) -> str:
                     and not line[4:].startswith(" ") and line[4:].strip()]
         if not failures or not all(line.startswith("E   AssertionError") for line in failures):
             raise ValueError(f"{slug}: no recorded error or warning lines")
-        return '!!! info "These runs print no error or warning line: each failure is an `AssertionError`."\n'
+        return ('!!! info "The recordings of these runs hold no error or warning line: each failure they'
+                ' record is an `AssertionError`."\n')
     items = "\n".join(f"    - {code(line)}" for line in found)
-    return f'??? info "Every error and warning line these runs printed, in any version cell ({len(found)})"\n\n{items}\n'
+    title = f"Error and warning lines in these runs' recordings, version tabs and notebook ({len(found)})"
+    return f'??? info "{title}"\n\n{items}\n'
 
 
 def code(line: str) -> str:

@@ -1,8 +1,12 @@
-"""Prose that repeats a run: `{{ recorded: slug/run:section }}` in a page becomes that section's text.
+"""Prose that repeats a run: tokens in a page become what the runs recorded.
 
-A sentence that repeats an outcome ("4 failed, 2 passed") reads it from the recording, which the
-test job re-checks against a real run every time, so the sentence cannot drift from what ran.
-The section must be one line: it is spliced into a sentence.
+- `{{ recorded: slug/run:section }}`: that section's text, which must be one line: a sentence that
+  repeats an outcome ("4 failed, 2 passed") reads it from the recording, which the test job
+  re-checks against a real run every time, so the sentence cannot drift from what ran.
+- `{{ printed-in: slug/run[:section] ~ text }}`: the versions whose version-matrix cells recorded
+  `text` in that run (section), labelled as the version tabs are ("pytest-asyncio 0.24.0 – 0.26.0").
+- `{{ warnings: slug/run }}`: the distinct warnings the pinned cell recorded for that run, counted
+  ("one warning, `...`"; "no warning").
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from harness.compat import sections
 from harness.normalize import REPO
 
 TOKEN = re.compile(r"\{\{ recorded: ([\w-]+)/([\w.-]+):(\S+?) \}\}")
+PRINTED_IN = re.compile(r"\{\{ printed-in: ([\w-]+)/([\w.-]+)(?::(\S+))? ~ (.+?) \}\}")
+WARNINGS = re.compile(r"\{\{ warnings: ([\w-]+)/([\w.-]+) \}\}")
 # A line of its own: the collapsed list of every error line a recipe's runs printed (harness.errorlines).
 ERROR_LINES = re.compile(r"^\{\{ error-lines: ([\w-]+) \}\}$", re.M)
 
@@ -33,6 +39,45 @@ def value(slug: str, run: str, section: str) -> str:
     return found[section].strip()
 
 
+def _results() -> dict:
+    from harness import compat
+    from harness.versions import Matrix
+
+    return compat.load_results(Matrix.load())
+
+
+def printed_in(slug: str, run: str, section: str | None, text: str) -> str:
+    from harness import compat
+
+    results = _results()
+    ran = [cell for cell in results if compat.run_data(results, cell, slug, run)]
+    if not ran:
+        raise ProseError(f"the version matrix has no run {slug}/{run}")
+
+    def recorded(cell: str) -> str:
+        data = compat.run_data(results, cell, slug, run)["recorded"]
+        return compat.sections(data).get(section, "") if section else data
+
+    printing = [cell for cell in ran if text in recorded(cell)]
+    if not printing:
+        raise ProseError(f"no cell recorded {text!r} in {slug}/{run}")
+    if len(printing) == len(ran):
+        return "every version it ran in"
+    return compat.labels(results, [printing, [cell for cell in ran if cell not in printing]])[0]
+
+
+def warnings(slug: str, run: str) -> str:
+    from harness import compat
+    from harness.versions import PINNED
+
+    data = compat.run_data(_results(), PINNED, slug, run)
+    if data is None:
+        raise ProseError(f"the pinned cell has no run {slug}/{run}")
+    found = list(dict.fromkeys(data["warnings"]))
+    spans = ", ".join(f"`{warning}`" for warning in found)
+    return {0: "no warning", 1: f"one warning, {spans}"}.get(len(found), f"{len(found)} warnings: {spans}")
+
+
 def render(markdown: str, where: str = "") -> str:
     """The page with every token replaced; a bad token raises with the page and line."""
     def replace(match: re.Match) -> str:
@@ -51,4 +96,15 @@ def render(markdown: str, where: str = "") -> str:
             line = markdown.count("\n", 0, match.start()) + 1
             raise ProseError(f"{where}:{line}: {error}") from None
 
+    def from_matrix(function):
+        def replace_token(match: re.Match) -> str:
+            try:
+                return function(*match.groups())
+            except ProseError as error:
+                line = markdown.count("\n", 0, match.start()) + 1
+                raise ProseError(f"{where}:{line}: {error}") from None
+        return replace_token
+
+    markdown = PRINTED_IN.sub(from_matrix(printed_in), markdown)
+    markdown = WARNINGS.sub(from_matrix(warnings), markdown)
     return ERROR_LINES.sub(error_lines, TOKEN.sub(replace, markdown))

@@ -1,8 +1,10 @@
+# --8<-- [start:imports]
 import asyncio
 import os
 
 import asyncpg
 import pytest
+# --8<-- [end:imports]
 
 # The test-port convention: 5434 keeps a test server apart from a development one on 5432.
 DATABASE_URL = os.environ.get(

@@ -10,7 +10,6 @@ DATABASE_URL = os.environ.get(
 )
 
 
-# --8<-- [start:option-b]
 # The upstream guide's "Option B": one event loop for the whole session, in a fixture
 # named event_loop, and session-scoped async fixtures that rely on it.
 @pytest.fixture(scope="session")
@@ -31,7 +30,6 @@ async def db():
     await db.initialize()
     yield db
     await db.cleanup_all_pools()
-# --8<-- [end:option-b]
 
 
 @pytest.fixture(scope="session")

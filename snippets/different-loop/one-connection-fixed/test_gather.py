@@ -5,11 +5,11 @@ import pytest
 pytestmark = pytest.mark.asyncio
 
 
+# --8<-- [start:gather]
 async def count(conn, table: str) -> int:
     return await conn.fetchval(f"SELECT count(*) FROM {table}")
 
 
-# --8<-- [start:gather]
 async def count_from(pool, table: str) -> int:
     async with pool.acquire() as conn:  # a connection of its own for each query
         return await count(conn, table)

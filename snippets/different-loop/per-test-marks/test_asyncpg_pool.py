@@ -3,11 +3,9 @@ import pytest
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-# --8<-- [start:tests]
 @pytest.mark.asyncio  # a test's own mark, without loop_scope, wins over pytestmark
 async def test_select_one(pool):
     assert await pool.fetchval("SELECT 1") == 1
-# --8<-- [end:tests]
 
 
 @pytest.mark.asyncio

@@ -16,8 +16,6 @@ async def test_fixture_and_test_share_one_loop(fixture_loop):
     assert asyncio.get_running_loop() is fixture_loop
 
 
-# --8<-- [start:no-pool]
 @pytest.mark.asyncio
 async def test_no_dataflow_pool_outlived_its_test():
     assert db.get_cleanup_metrics()["active_pools"] == 0
-# --8<-- [end:no-pool]

@@ -1,8 +1,11 @@
+# --8<-- [start:imports]
 import asyncio
 import os
 
 import asyncpg
+# --8<-- [end:imports]
 
+# The test-port convention: 5434 keeps a test server apart from a development one on 5432.
 DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
 )
@@ -13,8 +16,8 @@ async def _set_lock_timeout(url: str) -> None:
     connection = await asyncpg.connect(url)
     try:
         name = await connection.fetchval("SELECT current_database()")
-        # Stored with the database: every connection opened after this gets it, whichever driver
-        # opens it (DataFlow's asyncpg pools and its psycopg connections alike). Needs ownership.
+        # Stored with the database: connections opened after this get it from the server.
+        # The recorded run shows DataFlow's asyncpg statements stopped by it.
         await connection.execute(f"ALTER DATABASE \"{name}\" SET lock_timeout = '1s'")
     finally:
         await connection.close()

@@ -8,7 +8,6 @@ async def run(workflow):
     return results
 
 
-# --8<-- [start:create]
 @pytest.mark.asyncio
 async def test_create_user(db):
     create = WorkflowBuilder()
@@ -21,4 +20,3 @@ async def test_create_user(db):
     read = WorkflowBuilder()
     read.add_node("UserReadNode", "read", {"id": created["id"]})
     assert (await run(read))["read"]["email"] == "alice@example.com"
-# --8<-- [end:create]

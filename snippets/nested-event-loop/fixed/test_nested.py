@@ -5,14 +5,14 @@ import pytest
 from helpers import server_version
 
 
-# --8<-- [start:await]
+# --8<-- [start:asyncio-run]
 @pytest.mark.asyncio
 async def test_await_inside_a_test():
     assert await server_version()  # the test's own loop runs it
-# --8<-- [end:await]
+# --8<-- [end:asyncio-run]
 
 
-# --8<-- [start:sync-helper]
+# --8<-- [start:run-until-complete]
 def version_from_sync_code() -> str:
     """Synchronous code that needs a coroutine's result: it may start a loop of its own..."""
     return asyncio.run(server_version())
@@ -22,4 +22,4 @@ def version_from_sync_code() -> str:
 async def test_sync_helper_from_a_test():
     # ...but only in a thread that has no loop running, never on the test's own thread.
     assert await asyncio.to_thread(version_from_sync_code)
-# --8<-- [end:sync-helper]
+# --8<-- [end:run-until-complete]

@@ -1,8 +1,8 @@
 """Not part of the pattern: make the workers' tests overlap the same way on every run.
 
-In a real suite, two workers' tests overlap by chance, and the failures come and go. Here each test
-waits at a named point until every worker's test has reached it: after creating its order, and
-again before its teardown deletes the orders. Without xdist there is one worker, and nothing waits.
+Without it, whether two workers' tests overlap is left to timing. Here each test waits at a named point
+until every worker's test has reached it: after creating its order, and again before its teardown
+deletes the orders. Without xdist there is one worker, and nothing waits.
 """
 
 import asyncio

@@ -1,3 +1,4 @@
+# --8<-- [start:imports]
 import asyncio
 import os
 from urllib.parse import urlsplit
@@ -8,6 +9,7 @@ import pytest_asyncio
 from dataflow import DataFlow
 
 from databases import create_database, drop_database, is_test_database, url_of
+# --8<-- [end:imports]
 
 pytest_plugins = ["together"]  # not part of the pattern: see together.py
 
@@ -19,9 +21,9 @@ DATABASE_URL = os.environ.get(
 # --8<-- [start:database]
 @pytest.fixture(scope="session")
 def database_url():
-    """A database for each xdist worker: dataflow_test_gw0, dataflow_test_gw1, ...
+    """A database for each xdist worker, named after the worker.
 
-    Session-scoped, so each worker creates its database once, and drops it when its last test ends.
+    Session-scoped: each worker creates its database before its first test and drops it after its last.
     """
     # xdist sets PYTEST_XDIST_WORKER in each worker; without xdist there is one "main" database.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")

@@ -1,2 +1,2 @@
-# The fixtures the tests use live in shop_fixtures.py; this project adds nothing to them.
+# The fixtures the tests use live in shop_fixtures.py.
 pytest_plugins = ["shop_fixtures"]

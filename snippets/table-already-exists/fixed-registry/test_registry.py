@@ -1,4 +1,4 @@
-"""One DataFlow instance shared by a module; its models are registered once, with it."""
+"""One DataFlow instance shared by the tests of a module."""
 
 import pytest
 from dataflow import DataFlow

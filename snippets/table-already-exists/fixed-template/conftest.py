@@ -1,3 +1,4 @@
+# --8<-- [start:imports]
 import asyncio
 import os
 import itertools
@@ -10,14 +11,15 @@ from dataflow import DataFlow
 
 from app import register_models
 
+# --8<-- [end:imports]
+# The fixtures the tests use live in shop_fixtures.py.
 pytest_plugins = ["shop_fixtures"]
-
-DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
-)
 
 
 # --8<-- [start:template]
+DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
+)
 TEMPLATE = urlsplit(DATABASE_URL).path.lstrip("/") + "_template"
 _numbers = itertools.count(1)
 

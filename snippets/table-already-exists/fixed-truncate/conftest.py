@@ -1,6 +1,9 @@
+# --8<-- [start:imports]
 import asyncpg
 import pytest_asyncio
 
+# --8<-- [end:imports]
+# The fixtures the tests use live in shop_fixtures.py.
 pytest_plugins = ["shop_fixtures"]
 
 

@@ -1,4 +1,4 @@
-"""One DataFlow instance shared by a module, and a fixture that registers the models."""
+"""One DataFlow instance shared by the tests of a module."""
 
 import pytest
 from dataflow import DataFlow

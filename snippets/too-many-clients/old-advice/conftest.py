@@ -1,8 +1,10 @@
+# --8<-- [start:imports]
 import logging
 import os
 
 import pytest_asyncio
 from dataflow import DataFlow
+# --8<-- [end:imports]
 
 DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"

@@ -8,11 +8,9 @@ DATABASE_URL = os.environ.get(
 )
 
 
-# --8<-- [start:db]
 @pytest.fixture  # plain pytest: in strict mode pytest-asyncio leaves this async fixture alone
 async def db():
     """A DataFlow on the test database; its pools are closed after each test."""
     dataflow = DataFlow(DATABASE_URL)
     yield dataflow
     await dataflow.close_async()
-# --8<-- [end:db]
