@@ -17,8 +17,10 @@ RESET = re.compile(r"DROP SCHEMA|DROP DATABASE|TRUNCATE", re.I)
 
 
 def python_sources():
-    """(where, source) for the harness, every recipe file, python fence and notebook code cell."""
-    for path in sorted([*(REPO / "harness").glob("*.py"), *(REPO / "snippets").rglob("*.py")]):
+    """(where, source) for the harness, every recipe and isolation strategy file, python fence and
+    notebook code cell."""
+    for path in sorted([*(REPO / "harness").glob("*.py"), *(REPO / "snippets").rglob("*.py"),
+                        *(REPO / "isolation").rglob("*.py")]):
         yield str(path.relative_to(REPO)), path.read_text()
     for fence in all_fences():
         if fence.kind == "python":
