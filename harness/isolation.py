@@ -351,7 +351,7 @@ def render(run: dict) -> str:
             f"| {seconds(s['per_test_p95_seconds'])} | {s['wall_seconds']:.0f} s "
             f"| {s['peak_client_backends']} | {s['client_backends_left']} "
             f"| {s['passed']} / {s['failed']} | {s['isolation_failures']} |")
-    about = (f"Recorded on {run['date']} by `{run['command']}`: {run['tests_per_strategy']} generated tests "
+    about = (f"Recorded on {run['date']} by `{run['command']}`: {run['tests_per_strategy']} tests "
              f"per strategy, {run['total_seconds']:.0f} s in all on {run['cpus']} CPUs, against PostgreSQL "
              f"{v['postgresql']} (`max_connections = {run['max_connections']}`), with Python {v['python']}, "
              f"pytest {v['pytest']}, pytest-asyncio {v['pytest-asyncio']}, kailash-dataflow "
@@ -384,13 +384,15 @@ def render_verdicts(run: dict) -> str:
         parts += [f"--8<-- [start:{s['strategy']}]", verdict_sentence(s), f"--8<-- [end:{s['strategy']}]"]
     probe = run["cleanup_test_tables"]
     dropped = sorted(set(probe["tables_before"]) - set(probe["tables_after"]))
-    kept = "kept" if "customers" in probe["tables_after"] else "dropped"
-    rows = (f" and its {probe['customers_after']} row" + ("s" if probe["customers_after"] != 1 else "")
-            if probe["customers_after"] is not None else "")
+    if probe["customers_after"] is None:
+        customers = "dropped the `customers` table"
+    else:
+        rows = probe["customers_after"]
+        customers = f"kept the `customers` table, with {rows} row{'' if rows == 1 else 's'} in it"
     parts += ["--8<-- [start:cleanup-test-tables]",
-              f"In the recorded run, after one customer was created, `cleanup_test_tables()` {kept} the "
-              f"`customers` table{rows if kept == 'kept' else ''}; it dropped "
-              + (", ".join(f"`{t}`" for t in dropped) if dropped else "no table") + ".",
+              f"In the recorded run, after one customer was created, `cleanup_test_tables()` {customers}; "
+              f"of the {len(probe['tables_before'])} tables in `public` it dropped "
+              + (", ".join(f"`{t}`" for t in dropped) if dropped else "none") + ".",
               "--8<-- [end:cleanup-test-tables]"]
     return "\n".join(parts) + "\n"
 
