@@ -37,7 +37,8 @@ BINARY = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".woff", ".woff2", "
 PUBLISHED = {
     "recordings": ["snippets/*/recorded/**/*"],
     "notebooks": ["notebooks/*.ipynb"],
-    "matrix data": ["matrix/results/*.json", "matrix/variants/**/*", "matrix/fixes/**/*", "load/*"],
+    "matrix data": ["matrix/results/*.json", "matrix/variants/**/*", "matrix/fixes/**/*", "load/*",
+                    "isolation/*.*", "isolation/strategies/*/*.*"],
     "pages": ["docs/**/*.md"],
 }
 CREDENTIAL = re.compile(r"([a-z][\w+.-]*)://([^\s/:@'\"]*):([^\s/@'\"]*)@")
