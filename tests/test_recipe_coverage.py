@@ -8,7 +8,7 @@ from harness.versions import installed_versions
 RECIPES = all_recipes()
 INCLUDED = {
     path.split(":")[0] for fence in all_fences() if fence.kind == "include" for path in fence.included_paths
-} | {path for page in all_pages() for path in bare_includes(page)}
+} | {path.split(":")[0] for page in all_pages() for path in bare_includes(page)}
 # Generated fix tabs (matrix/fixes/) include recipe files in their turn.
 INCLUDED |= {m.group(2).split(":")[0] for path in list(INCLUDED) if path.startswith("matrix/fixes/")
              if (REPO / path).exists() for m in map(INCLUDE.match, (REPO / path).read_text().splitlines()) if m}
