@@ -107,3 +107,20 @@ def test_drift_report_lists_what_a_release_changed():
         assert changed == bool(differs) or notebooks_differ
         for slug, run in differs:
             assert f"`{slug}/{run}`" in report, f"{cell}: {slug}/{run} is missing from the report"
+
+
+def test_the_server_and_python_the_pages_name_are_the_pinned_cells():
+    """Prose that names the pinned PostgreSQL ("a throwaway PostgreSQL 15", "Debian's 15 here") or the
+    versions the pinned cell ran on says what matrix/results/pinned.json holds."""
+    import re
+
+    from harness.fences import all_pages
+
+    pinned = RESULTS[PINNED]["versions"]
+    major = pinned["PostgreSQL"].split(".")[0]
+    named = [(page.name, m[1]) for page in all_pages()
+             for m in re.finditer(r"(?:throwaway\s+PostgreSQL|Debian's)\s+(\d+)\b", page.read_text())]
+    assert named and [(page, n) for page, n in named if n != major] == []
+    index = (compat.DOCS / "index.md").read_text()
+    ran = re.search(r"ran them on PostgreSQL ([\d.]+) and CPython ([\d.]+)", index)
+    assert ran and ran.groups() == (pinned["PostgreSQL"], pinned["Python"])
