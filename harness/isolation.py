@@ -18,13 +18,10 @@ import hashlib
 import json
 import math
 import os
-import re
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -88,21 +85,6 @@ def write_project(folder: Path, strategy: str) -> None:
     (folder / "tests" / TESTS.name).write_bytes(TESTS.read_bytes())
 
 
-class PeakClients(threading.Thread):
-    """Samples the server's client backends: how many connections a strategy holds at once."""
-
-    def __init__(self, server):
-        super().__init__(daemon=True)
-        self.server, self.peak, self.done = server, 0, threading.Event()
-
-    def run(self):
-        while not self.done.wait(SAMPLE_SECONDS):
-            try:
-                self.peak = max(self.peak, int(self.server.psql(load.CLIENTS)))
-            except (subprocess.CalledProcessError, ValueError):
-                pass  # a missed sample is only a sample
-
-
 def run_pytest(folder: Path, url: DatabaseURL, tests: int, timeout: float,
                label: str = "") -> tuple[int | None, list[str]]:
     """pytest in `folder` with a JUnit report; killed after `timeout` (returncode None)."""
@@ -112,29 +94,9 @@ def run_pytest(folder: Path, url: DatabaseURL, tests: int, timeout: float,
     # xunit1: JUnit reports keep record_property's properties without a warning about them.
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--tb=line", "-rN",
                "--color=no", "--junitxml=junit.xml", "-o", "junit_family=xunit1"]
-    proc = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.DEVNULL, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    lines, began, shown = [], time.perf_counter(), 0
-
-    def read():
-        nonlocal shown
-        for line in proc.stdout:
-            lines.append(line.rstrip("\n"))
-            if label and (m := re.search(r"\[\s*(\d+)%\]\s*$", line)) and int(m.group(1)) >= shown + 25:
-                shown = int(m.group(1)) // 25 * 25
-                print(f"dev isolation: {label}: {shown:3d}% done, {time.perf_counter() - began:.0f}s",
-                      flush=True)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        returncode = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # pytest and anything it started
-        proc.wait()
-        returncode = None
-    reader.join(5)
-    return returncode, lines
+    progress = (lambda done, seconds: print(f"dev isolation: {label}: {done:3d}% done, {seconds:.0f}s",
+                                            flush=True)) if label else None
+    return load.stream_pytest(command, folder, env, timeout, step=25, progress=progress)
 
 
 @dataclass
@@ -189,7 +151,7 @@ def run_strategy(strategy: str, url: DatabaseURL, tests: int, server=None, label
     with tempfile.TemporaryDirectory(prefix=f"dev-isolation-{strategy}-") as tmp:
         folder = Path(tmp)
         write_project(folder, strategy)
-        sampler = PeakClients(server) if server else None
+        sampler = load.PeakClients(server, every=SAMPLE_SECONDS) if server else None
         if sampler:
             sampler.start()
         began = time.perf_counter()

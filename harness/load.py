@@ -129,12 +129,12 @@ def write_project(folder: Path, tests: int) -> None:
 class PeakClients(threading.Thread):
     """Samples the server's client backends once a second: how close the run came to the limit."""
 
-    def __init__(self, server):
+    def __init__(self, server, every: float = 1.0):
         super().__init__(daemon=True)
-        self.server, self.peak, self.done = server, 0, threading.Event()
+        self.server, self.every, self.peak, self.done = server, every, 0, threading.Event()
 
     def run(self):
-        while not self.done.wait(1.0):
+        while not self.done.wait(self.every):
             try:
                 self.peak = max(self.peak, int(self.server.psql(CLIENTS)))
             except (subprocess.CalledProcessError, ValueError):
@@ -149,6 +149,14 @@ def run_pytest(folder: Path, url: str, timeout: float) -> tuple[int, list[str]]:
                "--color=no", "--junitxml=junit.xml",
                # Live WARNING logs: a connection error DataFlow logs and swallows is counted too.
                "-o", "log_cli=true", "-o", "log_cli_level=WARNING"]
+    return stream_pytest(command, folder, env, timeout, step=10,
+                         progress=lambda done, seconds: print(f"dev load: {done:3d}% done, {seconds:.0f}s", flush=True))
+
+
+def stream_pytest(command: list[str], folder: Path, env: dict, timeout: float, step: int = 10,
+                  progress=None) -> tuple[int | None, list[str]]:
+    """Run pytest's `command` in `folder`, keeping its output lines and calling progress(percent,
+    seconds) at each `step` percent; killed with all it started after `timeout` (returncode None)."""
     proc = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.DEVNULL, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     lines, began, shown = [], time.perf_counter(), 0
@@ -157,9 +165,9 @@ def run_pytest(folder: Path, url: str, timeout: float) -> tuple[int, list[str]]:
         nonlocal shown
         for line in proc.stdout:
             lines.append(line.rstrip("\n"))
-            if (m := re.search(r"\[\s*(\d+)%\]\s*$", line)) and int(m.group(1)) >= shown + 10:
-                shown = int(m.group(1)) // 10 * 10
-                print(f"dev load: {shown:3d}% done, {time.perf_counter() - began:.0f}s", flush=True)
+            if progress and (m := re.search(r"\[\s*(\d+)%\]\s*$", line)) and int(m.group(1)) >= shown + step:
+                shown = int(m.group(1)) // step * step
+                progress(shown, time.perf_counter() - began)
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()

@@ -78,33 +78,25 @@ def warnings(slug: str, run: str) -> str:
     return {0: "no warning", 1: f"one warning, {spans}"}.get(len(found), f"{len(found)} warnings: {spans}")
 
 
+def _error_lines(slug: str) -> str:
+    from harness import errorlines
+
+    try:
+        return errorlines.markdown(slug)
+    except ValueError as error:
+        raise ProseError(str(error)) from None
+
+
 def render(markdown: str, where: str = "") -> str:
     """The page with every token replaced; a bad token raises with the page and line."""
-    def replace(match: re.Match) -> str:
-        try:
-            return value(*match.groups())
-        except ProseError as error:
-            line = markdown.count("\n", 0, match.start()) + 1
-            raise ProseError(f"{where}:{line}: {error}") from None
-
-    def error_lines(match: re.Match) -> str:
-        from harness import errorlines
-
-        try:
-            return errorlines.markdown(match[1])
-        except ValueError as error:
-            line = markdown.count("\n", 0, match.start()) + 1
-            raise ProseError(f"{where}:{line}: {error}") from None
-
-    def from_matrix(function):
-        def replace_token(match: re.Match) -> str:
+    # ERROR_LINES last: it adds lines, and the others' errors name lines of the page as written.
+    for pattern, function in ((TOKEN, value), (PRINTED_IN, printed_in), (WARNINGS, warnings),
+                              (ERROR_LINES, _error_lines)):
+        def replace(match: re.Match, function=function, text=markdown) -> str:
             try:
                 return function(*match.groups())
             except ProseError as error:
-                line = markdown.count("\n", 0, match.start()) + 1
+                line = text.count("\n", 0, match.start()) + 1
                 raise ProseError(f"{where}:{line}: {error}") from None
-        return replace_token
-
-    markdown = PRINTED_IN.sub(from_matrix(printed_in), markdown)
-    markdown = WARNINGS.sub(from_matrix(warnings), markdown)
-    return ERROR_LINES.sub(error_lines, TOKEN.sub(replace, markdown))
+        markdown = pattern.sub(replace, markdown)
+    return markdown
