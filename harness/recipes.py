@@ -16,6 +16,8 @@ snippets/<slug>/recipe.toml names the projects and the runs:
     logs = true                     # optional: also record log lines and the warnings summary
                                     #   (a string: only log lines matching that regex)
     env = { DATAFLOW_POOL_SIZE = "3" }  # optional: more environment for the pytest process
+    sections = ["test_last"]        # optional: record only these sections and the outcome (for
+                                    #   runs where which test fails first depends on timing)
 
 A run copies its project into a temp dir, runs pytest there against a fresh database, and
 extracts what a reader needs from the output: each failure's `E` lines, any one-line
@@ -69,6 +71,7 @@ class Run:
     logs: bool | str = False
     env: dict = field(default_factory=dict)
     requires: str = ""  # e.g. "pytest-asyncio<1": the run belongs only where this holds
+    sections: list[str] = field(default_factory=list)  # empty: every section
 
     def applies(self, versions: dict[str, str]) -> bool:
         """Whether this run belongs in an environment with these versions (name -> version)."""
@@ -185,7 +188,8 @@ class Result:
 
     @property
     def recorded(self) -> str:
-        return normalize(extract(self.output, logs=self.run.logs), self.literals) + "\n"
+        text = extract(self.output, logs=self.run.logs, only=self.run.sections)
+        return normalize(text, self.literals) + "\n"
 
     @property
     def outcome(self) -> str:
@@ -282,9 +286,12 @@ def _section_name(header: str) -> str:
     return re.sub(r"[^\w-]+", "-", header).strip("-")
 
 
-def extract(output: str, logs: bool | str = False) -> str:
+def extract(output: str, logs: bool | str = False, only: list[str] | None = None) -> str:
     """Sections of the recorded file: one per failing test (its E lines), usage and internal
     errors, the outcome.
+
+    With `only`, just those sections and the outcome; a named section the output lacks is
+    recorded as `(missing)`, so the difference shows instead of an include going empty.
 
     With `logs`, log records too (a string: only records matching that regex): `log` for live
     ones, under the id of the test that logged them, `<test>-log` for those captured with a
@@ -344,6 +351,9 @@ def extract(output: str, logs: bool | str = False) -> str:
         while lines and not lines[-1].strip():
             lines = lines[:-1]
         sections[name] = lines
+    if only:
+        kept = {name: sections.get(name, ["(missing)"]) for name in only}
+        sections = {**kept, **({"outcome": sections["outcome"]} if "outcome" in sections else {})}
     parts = []
     for name, lines in sections.items():
         parts += [f"--8<-- [start:{name}]", *lines, f"--8<-- [end:{name}]"]

@@ -40,6 +40,18 @@ def test_extract_keeps_e_lines_usage_errors_and_outcome():
     ]
 
 
+def test_extract_only_keeps_the_named_sections_and_marks_a_missing_one():
+    output = "\n".join([
+        "=== FAILURES ===", "____ test_a ____", "E   ValueError: a", "____ test_b ____",
+        "E   ValueError: b", "=== short test summary info ===", "2 failed in 0.1s",
+    ])
+    assert extract(output, only=["test_b", "test_c"]).splitlines() == [
+        "--8<-- [start:test_b]", "E   ValueError: b", "--8<-- [end:test_b]",
+        "--8<-- [start:test_c]", "(missing)", "--8<-- [end:test_c]",
+        "--8<-- [start:outcome]", "2 failed in 0.1s", "--8<-- [end:outcome]",
+    ]
+
+
 def test_only_databases_the_harness_made_are_dropped(base_url):
     for name in ("dataflow_test", "production", "dataflow_test_other", "postgres"):
         with pytest.raises(ValueError):

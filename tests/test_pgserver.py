@@ -124,3 +124,35 @@ def test_removed_when_its_owner_is_killed():
         time.sleep(0.1)
     assert not Path(workdir).exists()
     assert refuses(DatabaseURL.build("test_user", "any", "127.0.0.1", int(port), "dataflow_test"))
+
+
+def test_a_closed_connection_holds_its_slot_until_its_server_process_exits():
+    """Why too-many-clients' first refusal can move by a test: a slot is free only once the closed
+    connection's server process has exited. Stopping that process makes the moment last."""
+    server = pgserver.start(max_connections=4)  # 3 are reserved for superusers: test_user gets 1
+    url = str(server.url())
+
+    async def scenario():
+        first = await asyncpg.connect(url, timeout=5)
+        pid = await first.fetchval("SELECT pg_backend_pid()")
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            first.terminate()  # closed on our side; its server process cannot exit yet
+            with pytest.raises(asyncpg.TooManyConnectionsError):
+                await asyncpg.connect(url, timeout=5)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        deadline = time.monotonic() + 10
+        while True:  # once that process has exited, the slot is free again
+            try:
+                await (await asyncpg.connect(url, timeout=5)).close()
+                return
+            except asyncpg.TooManyConnectionsError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.05)
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        server.stop()
