@@ -42,7 +42,7 @@ PLOT = REPO / "docs" / "guides" / "isolation-cost.png"
 DEFAULT_TESTS, SAMPLE_SECONDS = 200, 0.5
 # In the order they run. recommended is the fixture patterns page's project, unchanged; the others
 # lay isolation/strategies/<name>/ over it.
-STRATEGIES = ("recommended", "session-truncate", "session-rollback", "template")
+STRATEGIES = ("recommended", "per-test", "session-rollback", "template")
 REFERENCE = "recommended"
 ISOLATION_PROPERTY = "customers_seen"  # test_customers.py records how many customers a test found first
 PACKAGES = ("pytest", "pytest-asyncio", "kailash-dataflow", "kailash", "asyncpg")
@@ -81,7 +81,7 @@ def write_project(folder: Path, strategy: str) -> None:
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(source.read_bytes())
     (folder / STEPS.name).write_bytes(STEPS.read_bytes())
-    (folder / "tests").mkdir()
+    (folder / "tests").mkdir(exist_ok=True)  # a strategy may bring a tests/conftest.py
     (folder / "tests" / TESTS.name).write_bytes(TESTS.read_bytes())
 
 
@@ -291,11 +291,18 @@ def ratio_sentence(run: dict) -> str:
     reference, fastest = by_name(run)[REFERENCE], fastest_isolating(run)
     if fastest is None:
         return "No strategy passed every isolation check in this run."
+    median = reference["per_test_median_seconds"]
     if fastest["strategy"] == REFERENCE:
-        return (f"The recommended fixture was the fastest strategy whose every test passed its isolation "
-                f"check (median {seconds(reference['per_test_median_seconds'])} a test).")
-    ratio = reference["per_test_median_seconds"] / fastest["per_test_median_seconds"]
-    return (f"The recommended fixture's median time per test, {seconds(reference['per_test_median_seconds'])}, "
+        others = [s for s in run["strategies"] if s["isolates"] is True and s is not reference]
+        text = (f"The recommended fixture was the fastest strategy whose every test passed its isolation "
+                f"check (median {seconds(median)} a test).")
+        if others:
+            text += " The other strategies that isolated took " + ", ".join(
+                f"{s['per_test_median_seconds'] / median:.1f} times as long (`{s['strategy']}`, "
+                f"{seconds(s['per_test_median_seconds'])})" for s in others) + "."
+        return text
+    ratio = median / fastest["per_test_median_seconds"]
+    return (f"The recommended fixture's median time per test, {seconds(median)}, "
             f"is **{ratio:.1f} times** that of `{fastest['strategy']}` "
             f"({seconds(fastest['per_test_median_seconds'])}), the fastest strategy whose every test "
             f"passed its isolation check.")
@@ -339,9 +346,9 @@ def verdict_sentence(s: dict) -> str:
 
 
 def render_verdicts(run: dict) -> str:
-    """One sentence per strategy, as sections the page includes next to each strategy's fixture;
-    and what DataFlow's cleanup_test_tables() did in the probe."""
-    parts = []
+    """The ratio sentence (fixture patterns includes it too); one sentence per strategy, as sections
+    the page includes next to each strategy's fixture; what DataFlow's cleanup_test_tables() did."""
+    parts = ["--8<-- [start:ratio]", ratio_sentence(run), "--8<-- [end:ratio]"]
     for s in run["strategies"]:
         parts += [f"--8<-- [start:{s['strategy']}]", verdict_sentence(s), f"--8<-- [end:{s['strategy']}]"]
     probe = run["cleanup_test_tables"]

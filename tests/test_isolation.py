@@ -66,14 +66,14 @@ def test_page_shows_the_figures_the_plot_and_every_strategy():
     for strategy in isolation.STRATEGIES:
         assert f'--8<-- "{verdicts}:{strategy}"' in lines, strategy
         if strategy != isolation.REFERENCE:
-            assert any(line.startswith(f'--8<-- "isolation/strategies/{strategy}/conftest.py:')
+            assert any(re.match(rf'--8<-- "isolation/strategies/{strategy}/(tests/)?conftest\.py:', line)
                        for line in lines), f"{strategy}: no fixture of its own on the page"
     assert f'--8<-- "{verdicts}:cleanup-test-tables"' in lines
 
 
 # What the page's prose says of each strategy (its Choosing list, and why a rollback does not reach
 # DataFlow's writes). A run that records otherwise makes the prose wrong: change both together.
-PAGE_SAYS_ISOLATES = {"recommended": True, "session-truncate": True, "session-rollback": False, "template": True}
+PAGE_SAYS_ISOLATES = {"recommended": True, "per-test": True, "session-rollback": False, "template": True}
 
 
 def test_the_prose_agrees_with_the_recorded_verdicts():

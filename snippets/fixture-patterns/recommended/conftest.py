@@ -44,7 +44,7 @@ UNREACHABLE = (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.Int
 def pytest_sessionstart(session):
     """Before any test runs: refuse a database that is not a test one, then connect once."""
     name = urlsplit(DATABASE_URL).path.lstrip("/")
-    if not is_test_database(name):  # empty_schema below drops every table: never real data
+    if not is_test_database(name):  # clean_database below empties and drops tables: never real data
         raise pytest.UsageError(f"refusing to run: 'test' is not a word of database name {name!r}")
     try:
         asyncio.run(_connect_once(DATABASE_URL))
@@ -66,27 +66,50 @@ async def connect() -> asyncpg.Connection:
 # --8<-- [end:connect]
 
 
-# --8<-- [start:reset]
-@pytest_asyncio.fixture(autouse=True)
-async def empty_schema():
-    """Every test starts from an empty database: no table or row an earlier test left."""
-    connection = await connect()  # before DataFlow's: the first thing every test does
-    try:
-        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    finally:
-        await connection.close()
-# --8<-- [end:reset]
-
-
 # --8<-- [start:db]
-@pytest_asyncio.fixture
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def db():
+    """One DataFlow for the whole session: models registered, tables created, once."""
     db = DataFlow(DATABASE_URL)
     register_models(db)
-    await db.initialize()  # creates the models' tables before the test starts
+    await db.initialize()
     yield db
-    await db.close_async()  # still on the test's loop, before pytest-asyncio closes it
+    await db.close_async()  # on the session's loop, the one its pool was opened on
 # --8<-- [end:db]
+
+
+# --8<-- [start:reset]
+async def public_tables(connection: asyncpg.Connection) -> set[str]:
+    rows = await connection.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    return {row["tablename"] for row in rows}
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def initial_tables(db):
+    """The tables db.initialize() left: the models' and DataFlow's own."""
+    connection = await connect()
+    try:
+        return await public_tables(connection)
+    finally:
+        await connection.close()
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def clean_database(db, initial_tables):
+    """Every test starts from the tables db.initialize() left, the models' ones empty."""
+    models = [db.get_model_info(name)["table_name"] for name in db.list_models()]
+    connection = await connect()
+    try:
+        if made_since := await public_tables(connection) - initial_tables:  # by earlier tests
+            await connection.execute(f"DROP TABLE {', '.join(map(quoted, made_since))} CASCADE")
+        await connection.execute(f"TRUNCATE {', '.join(map(quoted, models))} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+# --8<-- [end:reset]
 
 
 # --8<-- [start:conn]

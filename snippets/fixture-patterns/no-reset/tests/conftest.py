@@ -1,8 +1,8 @@
 import pytest
 
 
-# The same project without the reset: this empty_schema replaces the one in ../conftest.py
+# The same project without the reset: this clean_database replaces the one in ../conftest.py
 # for every test in this folder, and does nothing.
 @pytest.fixture(autouse=True)
-def empty_schema():
+def clean_database():
     pass

@@ -1,4 +1,4 @@
-"""What the db fixture promises: models and tables ready, one loop, no pool left behind."""
+"""What the db fixture promises: models and tables ready, one loop, one pool for every test."""
 
 import asyncio
 
@@ -30,10 +30,11 @@ async def test_fixtures_and_test_share_one_loop(fixture_loop, db):
 # --8<-- [end:same-loop]
 
 
-# --8<-- [start:no-pools]
+# --8<-- [start:one-pool]
 @pytest.mark.asyncio
-async def test_no_pool_outlives_its_test(db):
-    # Runs after the test above, whose node opened a pool. The metrics count every
-    # DataFlow instance in the process: 0 means that test's teardown closed it.
-    assert db.get_cleanup_metrics()["active_pools"] == 0
-# --8<-- [end:no-pools]
+async def test_every_test_shares_one_pool(db):
+    # Runs after the test above, whose node opened db's pool. The metrics count every
+    # DataFlow instance in the process: 1 means this test's node found that pool open.
+    await run_node("CustomerCountNode", {})
+    assert db.get_cleanup_metrics()["active_pools"] == 1
+# --8<-- [end:one-pool]
