@@ -48,30 +48,42 @@ def harness_databases(url) -> list[str]:
     return [n for n in _run(names()) if database._FRESH.search(n)]
 
 
-def run_until(cmd, cwd, env, reported: int, server, timeout=240):
-    """Run `cmd` (pytest -v), crash `server` once `reported` tests have a result, wait for the end."""
+def run_until(cmd, cwd, env, reported: int, server, timeout=240, handshake: bool = False):
+    """Run `cmd` (pytest -v), crash `server` once `reported` tests have a result, wait for the end.
+
+    `handshake`: the suite's next test makes `crash-now` in `cwd` and waits for `server-down`, which
+    is made once the server is down; for tests that take milliseconds, which would otherwise pass
+    before the crash lands."""
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, text=True)
     timer = threading.Timer(timeout, proc.kill)  # a hang fails the asserts below, it never blocks
     timer.start()
+    if handshake:
+        def crash_on_request():
+            while proc.poll() is None and not (Path(cwd) / "crash-now").exists():
+                time.sleep(0.02)
+            server.crash()
+            (Path(cwd) / "server-down").touch()
+
+        threading.Thread(target=crash_on_request, daemon=True).start()
     lines, done = [], 0
     for line in proc.stdout:
         lines.append(line)
         if re.search(r" (PASSED|FAILED|ERROR|SKIPPED)\b", line):
             done += 1
-            if done == reported:
+            if done == reported and not handshake:
                 server.crash()
     proc.wait()
     timer.cancel()
     return proc.returncode, "".join(lines)
 
 
-def crash_midway(cmd, cwd, server, reported: int, junit: Path) -> dict:
+def crash_midway(cmd, cwd, server, reported: int, junit: Path, handshake: bool = False) -> dict:
     """Run `cmd` on `server`, crash it after `reported` results, check each later test, restart it.
 
     Returns the environment the run had, for running it again."""
     env = clean_env(TEST_DATABASE_URL=str(server.url()))
-    status, output = run_until(cmd, cwd, env, reported=reported, server=server)
+    status, output = run_until(cmd, cwd, env, reported=reported, server=server, handshake=handshake)
     assert status == 1, output
     for name, seconds, failure in failures_after_crash(junit, first=reported):
         assert failure is not None, f"{name} passed with the server down"
@@ -95,10 +107,15 @@ def test_a_readers_suite_fails_fast_with_one_line_when_the_server_dies(tmp_path)
     for name, source in Recipe.load("fixture-patterns").project_files("recommended").items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, tmp_path / name)
+    # The fourth test (the one in flight) asks for the crash and waits until the server is down.
     (tmp_path / "tests" / "test_many.py").write_text(
-        "import pytest\nfrom app import run_node\n\n\n"
+        "import asyncio\nimport os\n\nimport pytest\nfrom app import run_node\n\n\n"
         "@pytest.mark.asyncio\n@pytest.mark.parametrize('n', range(12))\n"
         "async def test_create(db, n):\n"
+        "    if n == 3 and not os.path.exists('server-down'):\n"
+        "        open('crash-now', 'w').close()\n"
+        "        while not os.path.exists('server-down'):\n"
+        "            await asyncio.sleep(0.02)\n"
         "    created = await run_node('CustomerCreateNode', {'name': f'c{n}', 'email': f'c{n}@example.com'})\n"
         "    assert created.get('error') is None\n"
     )
@@ -106,7 +123,8 @@ def test_a_readers_suite_fails_fast_with_one_line_when_the_server_dies(tmp_path)
     try:
         cmd = [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "tests/test_many.py",
                "--junitxml=report.xml"]
-        env = crash_midway(cmd, tmp_path, server, reported=3, junit=tmp_path / "report.xml")
+        env = crash_midway(cmd, tmp_path, server, reported=3, junit=tmp_path / "report.xml",
+                           handshake=True)
         again = subprocess.run(cmd[:-1], cwd=tmp_path, env=env, capture_output=True, text=True,
                                timeout=240, stdin=subprocess.DEVNULL)
         assert again.returncode == 0, again.stdout[-3000:]

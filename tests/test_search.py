@@ -18,9 +18,11 @@ ROWS = [m.groupdict() for m in map(ROW.match, (REPO / "docs" / "index.md").read_
 
 
 def pasted_text(seen: str) -> str:
-    """What a reader pastes: the row's code spans, without the table's `...` elisions."""
+    """What a reader pastes: the row's code spans, without the table's `...` elisions, and without
+    the colons that end a word, as the home page asks (the search box reads `Name:` as a field)."""
     spans = re.findall(r"`([^`]+)`", seen) or [seen]
-    return " ".join(spans).replace("<...>", " ").replace("...", " ")
+    text = " ".join(spans).replace("<...>", " ").replace("...", " ")
+    return re.sub(r"(?<=\S):(?=\s|$)", "", text)
 
 
 def test_the_table_has_a_row_for_every_error_page():

@@ -1,0 +1,65 @@
+"""The built site in a real browser (harness.browser: Debian's chromium, never a downloaded build).
+
+Every page loads with no console error, no failed request and no request that leaves the local server;
+an error line typed into the real search box lists its page first.
+"""
+
+import functools
+import http.server
+import threading
+
+import pytest
+
+from harness.browser import Browser
+from harness.normalize import REPO
+from test_search import ROWS, error_of, pasted_text
+
+
+def page_paths() -> list[str]:
+    """Every page's path on the site: docs/a/b.md is a/b/, docs/index.md the root, a notebook its own."""
+    pages = [str(p.relative_to(REPO / "docs").with_suffix("")) + "/" for p in (REPO / "docs").rglob("*.md")]
+    pages = ["" if p == "index/" else p for p in pages]
+    return sorted(pages + [f"notebooks/{nb.stem}/" for nb in (REPO / "notebooks").glob("*.ipynb")])
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # one line per request would bury pytest's output
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser(build):
+    assert build[1].returncode == 0, build[1].stderr
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(build[0])))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        browser = Browser(f"http://127.0.0.1:{server.server_port}/")
+    except FileNotFoundError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield browser
+    browser.close()
+    server.shutdown()
+
+
+@pytest.mark.parametrize("path", page_paths(), ids=lambda p: p or "home")
+def test_page_loads_with_nothing_failing_and_nothing_external(browser, path):
+    page = browser.ask(open=path)
+    assert page["status"] == 200 and page["title"], page
+    assert page["problems"] == []
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[pasted_text(r["seen"])[:60] for r in ROWS])
+def test_search_box_lists_the_page_of_a_pasted_error_first(browser, row):
+    """The first result about any error is about this one, as in test_search's emulation."""
+    answer = browser.ask(search=pasted_text(row["seen"]))
+    errors = [error_of(path) for path in answer["results"] if error_of(path)]
+    assert errors and errors[0] == error_of(row["page"]), answer["results"][:5]
+    assert answer["problems"] == []
+
+
+def test_a_word_ending_in_a_colon_finds_nothing_and_the_word_alone_its_page(browser):
+    """What the home page's search tip says."""
+    assert browser.ask(search="InvalidPasswordError:")["results"] == []
+    answer = browser.ask(search="InvalidPasswordError")
+    assert answer["results"][0] == "errors/connection-refused/" and answer["problems"] == []
