@@ -4,8 +4,13 @@ playwright's sync API keeps an event loop marked as running in the thread that u
 every later asyncio.run() in that process fail; so the browser lives in this subprocess, and the tests
 talk to it one JSON line at a time (`Browser`). Two requests:
 
-    {"open": "errors/x/"}   -> {"status": 200, "title": "...", "problems": [...]}
+    {"open": "errors/x/"}   -> {"status": 200, "title": "...", "text": "...", "images": 2,
+                                "problems": [...]}
+        with "width": 390 (and "height"), at that viewport size, and "wider": whether the page
+        scrolls sideways; with "screenshot": "a/b.png", a full-page screenshot saved there
     {"search": "text"}      -> {"results": ["errors/x/", ...], "problems": [...]}
+    {"copy": "errors/x/"}   -> {"shown": "...", "copied": "...", "problems": [...]}: the first code
+                               block's text, and what its copy button put on the clipboard
 
 A problem is a console error, a script error, a failed request, or a request for anything but the
 local server (which is aborted).
@@ -41,7 +46,10 @@ class Browser:
         line = self.process.stdout.readline()
         if not line:
             raise RuntimeError(f"the browser process exited ({self.process.wait()})")
-        return json.loads(line)
+        answer = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(f"the browser, asked {request}: {answer['error']}")
+        return answer
 
     def close(self) -> None:
         self.process.stdin.close()
@@ -51,8 +59,25 @@ class Browser:
 def _serve(site_url: str, chromium: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    def watched(browser, problems):
-        page = browser.new_page()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium)
+        session = _Session(site_url, browser.new_context(permissions=["clipboard-read", "clipboard-write"]))
+        for line in sys.stdin:
+            try:
+                answer = session.answer(json.loads(line))
+            except Exception as error:  # the test that asked fails with it; the next one still runs
+                answer = {"error": f"{type(error).__name__}: {error}"}
+            print(json.dumps(answer), flush=True)
+        browser.close()
+
+
+class _Session:
+    def __init__(self, site_url: str, context):
+        self.site_url, self.context = site_url, context
+        self.search_page, self.search_problems = None, []
+
+    def watched(self, problems: list[str]):
+        page = self.context.new_page()
         page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
         page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} ({r.failure})"))
@@ -68,26 +93,43 @@ def _serve(site_url: str, chromium: str) -> None:
         page.route("**/*", only_local)
         return page
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium)
-        search_problems: list[str] = []
-        search_page = None
-        for line in sys.stdin:
-            request = json.loads(line)
-            if "open" in request:
-                problems: list[str] = []
-                page = watched(browser, problems)
-                response = page.goto(site_url + request["open"], wait_until="networkidle")
-                title = page.locator("h1").first.inner_text() if page.locator("h1").count() else ""
-                page.close()
-                answer = {"status": response.status, "title": title.strip(), "problems": problems}
-            else:
-                if search_page is None:
-                    search_page = watched(browser, search_problems)
-                    search_page.goto(site_url, wait_until="networkidle")
-                answer = {"results": _search(search_page, request["search"]), "problems": search_problems}
-            print(json.dumps(answer), flush=True)
-        browser.close()
+    def answer(self, request: dict) -> dict:
+        if "search" in request:
+            if self.search_page is None:
+                self.search_page = self.watched(self.search_problems)
+                self.search_page.goto(self.site_url, wait_until="networkidle")
+            return {"results": _search(self.search_page, request["search"]), "problems": self.search_problems}
+        problems: list[str] = []
+        page = self.watched(problems)
+        try:
+            if "width" in request:
+                page.set_viewport_size({"width": request["width"], "height": request.get("height", 800)})
+            response = page.goto(self.site_url + request.get("open", request.get("copy")), wait_until="networkidle")
+            if "copy" in request:
+                return {**_copy(page), "problems": problems}
+            answer = {
+                "status": response.status,
+                "title": page.locator("h1").first.inner_text().strip() if page.locator("h1").count() else "",
+                "text": page.locator("article").first.inner_text(),
+                "images": page.locator("article img").count(),
+                "wider": page.evaluate("document.documentElement.scrollWidth > window.innerWidth"),
+                "problems": problems,
+            }
+            if "screenshot" in request:
+                page.screenshot(path=request["screenshot"], full_page=True)
+            return answer
+        finally:
+            page.close()
+
+
+def _copy(page) -> dict:
+    """Click the first code block's copy button; what the block shows and what the clipboard got."""
+    block = page.locator("article .highlight").first
+    shown = block.locator("code").inner_text()
+    block.hover()
+    block.locator("button[data-md-type=copy]").click()
+    page.wait_for_timeout(100)
+    return {"shown": shown, "copied": page.evaluate("navigator.clipboard.readText()")}
 
 
 def _search(page, text: str) -> list[str]:

@@ -5,6 +5,7 @@ an error line typed into the real search box lists its page first.
 """
 
 import functools
+import json
 import http.server
 import threading
 
@@ -63,3 +64,48 @@ def test_a_word_ending_in_a_colon_finds_nothing_and_the_word_alone_its_page(brow
     assert browser.ask(search="InvalidPasswordError:")["results"] == []
     answer = browser.ask(search="InvalidPasswordError")
     assert answer["results"][0] == "errors/connection-refused/" and answer["problems"] == []
+
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_page_shows_its_recorded_outputs(browser, notebook):
+    """Each printed line's start, each exception and each plot of the executed notebook is on its page."""
+    page = browser.ask(open=f"notebooks/{notebook.stem}/")
+    outputs = [o for cell in json.loads(notebook.read_text())["cells"] for o in cell.get("outputs", [])]
+    missing = []
+    for output in outputs:
+        if output["output_type"] == "stream":
+            first = next(line for line in "".join(output["text"]).splitlines() if line.strip())
+            missing += [first] if first.strip() not in page["text"] else []
+        elif output["output_type"] == "error":
+            shown = f"{output['ename']}: {output['evalue']}".splitlines()[0]
+            missing += [shown] if shown not in page["text"] else []
+    images = sum("image/png" in o.get("data", {}) for o in outputs)
+    assert missing == [] and page["images"] >= images, (missing, page["images"], images)
+    assert page["problems"] == []
+
+
+@pytest.mark.parametrize("path", ["guides/fixture-patterns/", "errors/connection-refused/"])
+def test_copy_button_copies_the_code_shown(browser, path):
+    answer = browser.ask(copy=path)
+    assert answer["copied"].rstrip("\n") == answer["shown"].rstrip("\n") and answer["copied"].strip()
+    assert answer["problems"] == []
+
+
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+WIDTHS = {"desktop": 1280, "phone": 390}
+
+
+@pytest.mark.parametrize("path", ["", "errors/too-many-clients/", "notebooks/too-many-clients/"],
+                         ids=["home", "error-page", "notebook-page"])
+def test_screenshots_and_no_sideways_scroll_on_a_phone(browser, path):
+    """Screenshots at desktop and phone widths go to artifacts/screenshots/; on a phone the page does
+    not scroll sideways (code blocks scroll inside themselves)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = path.strip("/").replace("/", "-") or "home"
+    for device, width in WIDTHS.items():
+        page = browser.ask(open=path, width=width, screenshot=str(SCREENSHOTS / f"{name}-{device}.png"))
+        assert page["problems"] == [], device
+        assert not (device == "phone" and page["wider"]), f"{path or 'home'} scrolls sideways at {width} px"
