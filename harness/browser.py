@@ -5,7 +5,8 @@ every later asyncio.run() in that process fail; so the browser lives in this sub
 talk to it one JSON line at a time (`Browser`). Two requests:
 
     {"open": "errors/x/"}   -> {"status": 200, "title": "...", "text": "...", "images": 2,
-                                "problems": [...]}
+                                "problems": [...], "access": [...]}
+        "access": axe-core's serious and critical accessibility violations, one line each
         with "width": 390 (and "height"), at that viewport size, and "wider": whether the page
         scrolls sideways; with "screenshot": "a/b.png", a full-page screenshot saved there
     {"search": "text"}      -> {"results": ["errors/x/", ...], "problems": [...]}
@@ -114,12 +115,22 @@ class _Session:
                 "images": page.locator("article img").count(),
                 "wider": page.evaluate("document.documentElement.scrollWidth > window.innerWidth"),
                 "problems": problems,
+                "access": _violations(page),
             }
             if "screenshot" in request:
                 page.screenshot(path=request["screenshot"], full_page=True)
             return answer
         finally:
             page.close()
+
+
+def _violations(page) -> list[str]:
+    """axe-core's serious and critical findings (the axe.min.js that axe-playwright-python ships)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [f"{v['impact']} {v['id']}: {len(v['nodes'])} element(s), first {v['nodes'][0]['html'][:120]}"
+            for v in found if v["impact"] in ("serious", "critical")]
 
 
 def _copy(page) -> dict:

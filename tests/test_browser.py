@@ -1,7 +1,8 @@
 """The built site in a real browser (harness.browser: Debian's chromium, never a downloaded build).
 
-Every page loads with no console error, no failed request and no request that leaves the local server;
-an error line typed into the real search box lists its page first.
+Every page loads with no console error, no failed request, no request that leaves the local server and
+no serious or critical accessibility finding (axe-core); an error line typed into the real search box
+lists its page first.
 """
 
 import functools
@@ -48,6 +49,7 @@ def test_page_loads_with_nothing_failing_and_nothing_external(browser, path):
     page = browser.ask(open=path)
     assert page["status"] == 200 and page["title"], page
     assert page["problems"] == []
+    assert page["access"] == [], "axe-core's serious or critical findings (docs/css/a11y.css, docs/js/a11y.js)"
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[pasted_text(r["seen"])[:60] for r in ROWS])
