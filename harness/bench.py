@@ -23,6 +23,7 @@ PHASES = [  # (where a test lives, phase): the first that matches names the phas
     ("tests/test_fences.py", "page blocks (console, ini)"),
     ("tests/test_site.py", "site build and links"),
     ("tests/test_search.py", "search"),
+    ("tests/test_browser.py", "browser tier"),
     ("tests/test_load.py", "load data checks"),
     ("tests/test_matrix.py", "matrix data checks"),
 ]
