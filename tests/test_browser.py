@@ -46,10 +46,29 @@ def browser(build):
 
 @pytest.mark.parametrize("path", page_paths(), ids=lambda p: p or "home")
 def test_page_loads_with_nothing_failing_and_nothing_external(browser, path):
+    """A notebook's page also shows what its executed notebook printed, raised and plotted."""
     page = browser.ask(open=path)
     assert page["status"] == 200 and page["title"], page
     assert page["problems"] == []
     assert page["access"] == [], "axe-core's serious or critical findings (docs/css/a11y.css, docs/js/a11y.js)"
+    if path.startswith("notebooks/"):
+        missing, images = not_shown(REPO / "notebooks" / f"{path.split('/')[1]}.ipynb", page["text"])
+        assert missing == [] and page["images"] >= images, (missing, page["images"], images)
+
+
+def not_shown(notebook, text: str) -> tuple[list[str], int]:
+    """The start of each printed output and each exception line of `notebook` that `text` lacks, and
+    how many plots the notebook has."""
+    outputs = [o for cell in json.loads(notebook.read_text())["cells"] for o in cell.get("outputs", [])]
+    missing = []
+    for output in outputs:
+        if output["output_type"] == "stream":
+            first = next(line for line in "".join(output["text"]).splitlines() if line.strip())
+            missing += [first] if first.strip() not in text else []
+        elif output["output_type"] == "error":
+            shown = f"{output['ename']}: {output['evalue']}".splitlines()[0]
+            missing += [shown] if shown not in text else []
+    return missing, sum("image/png" in o.get("data", {}) for o in outputs)
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[pasted_text(r["seen"])[:60] for r in ROWS])
@@ -66,27 +85,6 @@ def test_a_word_ending_in_a_colon_finds_nothing_and_the_word_alone_its_page(brow
     assert browser.ask(search="InvalidPasswordError:")["results"] == []
     answer = browser.ask(search="InvalidPasswordError")
     assert answer["results"][0] == "errors/connection-refused/" and answer["problems"] == []
-
-
-NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
-
-
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_page_shows_its_recorded_outputs(browser, notebook):
-    """Each printed line's start, each exception and each plot of the executed notebook is on its page."""
-    page = browser.ask(open=f"notebooks/{notebook.stem}/")
-    outputs = [o for cell in json.loads(notebook.read_text())["cells"] for o in cell.get("outputs", [])]
-    missing = []
-    for output in outputs:
-        if output["output_type"] == "stream":
-            first = next(line for line in "".join(output["text"]).splitlines() if line.strip())
-            missing += [first] if first.strip() not in page["text"] else []
-        elif output["output_type"] == "error":
-            shown = f"{output['ename']}: {output['evalue']}".splitlines()[0]
-            missing += [shown] if shown not in page["text"] else []
-    images = sum("image/png" in o.get("data", {}) for o in outputs)
-    assert missing == [] and page["images"] >= images, (missing, page["images"], images)
-    assert page["problems"] == []
 
 
 @pytest.mark.parametrize("path", ["guides/fixture-patterns/", "errors/connection-refused/"])
