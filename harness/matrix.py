@@ -67,7 +67,11 @@ def recipe_inputs(recipe: Recipe) -> str:
 
 
 def notebook_inputs(path: Path) -> str:
-    return _digest(path.read_bytes(), *_files(REPO / "snippets" / path.stem, skip=("recorded",)))
+    """What a notebook runs: its code cells and their tags (`raises-exception` decides what may fail),
+    and its recipe. Not its prose, outputs or metadata, which change no run."""
+    cells = [["".join(c["source"]), c.get("metadata", {}).get("tags", [])]
+             for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+    return _digest(json.dumps(cells).encode(), *_files(REPO / "snippets" / path.stem, skip=("recorded",)))
 
 
 def cache_key(inputs: str, key: bytes, harness: list[str]) -> str:

@@ -110,3 +110,26 @@ def test_a_print_flushed_in_two_messages_is_one_output():
     split = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in ("connected:", " True\n")]
     (merged,) = _coalesced(split)
     assert merged.text == "connected: True\n"
+
+
+def test_a_notebooks_matrix_inputs_are_its_code_not_its_prose_or_outputs(tmp_path):
+    """Editing a notebook's text must not cost a matrix re-run; editing what it runs must."""
+    import nbformat
+
+    from harness.matrix import notebook_inputs
+
+    def inputs(**change) -> str:
+        cells = [nbformat.v4.new_markdown_cell("prose"), nbformat.v4.new_code_cell("1 / 0")]
+        cells[1].outputs = change.get("outputs", [])
+        cells[0].source = change.get("prose", cells[0].source)
+        cells[1].source = change.get("code", cells[1].source)
+        cells[1].metadata["tags"] = change.get("tags", [])
+        path = tmp_path / "no-such-recipe.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+        return notebook_inputs(path)
+
+    same = inputs()
+    assert inputs(prose="other prose") == same
+    assert inputs(outputs=[nbformat.v4.new_output("stream", text="x")]) == same
+    assert inputs(code="1 / 1") != same
+    assert inputs(tags=["raises-exception"]) != same
