@@ -1,8 +1,13 @@
-"""What a notebook imports: a live database, recipe runs, and normalized printing.
+"""What a notebook imports from the harness: these names, and nothing else (tests/test_notebook_text.py).
+Each notebook's first cell lists the ones it uses, generated from this table:
 
-    from harness.notebook import live_database, run_recipe
-    db = live_database()        # $TEST_DATABASE_URL's server, else a throwaway one
-    run_recipe("connection-refused", "nothing-listening")
+    live_database()          a fresh database on the server `TEST_DATABASE_URL` names, else on a throwaway PostgreSQL; gone when the kernel exits
+    run_recipe(slug, run)    runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
+    closed_port_url(url)     the same URL with a port where nothing listens
+    show(text)               prints `text` as the recordings show it: ports, database names and passwords replaced
+    Recipe.load(slug)        the recipe's projects and runs, from `snippets/<slug>/recipe.toml`
+    execute(run, url)        runs one recipe run with pytest against `url`'s server; returns its output and outcome
+    is_test_database(name)   the site's one rule before anything is dropped: "test" is a word of the database's name
 
 The kernel remembers every port and database name it handed out, so the test job can
 normalize the notebook's outputs the same way recorded recipe outputs are normalized.
@@ -17,9 +22,12 @@ from contextlib import ExitStack
 
 from harness import database, pgserver
 from harness.dburl import DatabaseURL
+from harness.guards import is_test_database
 from harness.normalize import normalize
-from harness.recipes import Recipe
+from harness.recipes import Recipe, execute
 from harness.runcache import execute_once
+
+__all__ = ["live_database", "run_recipe", "closed_port_url", "show", "Recipe", "execute", "is_test_database"]
 
 LITERALS: dict[str, str] = {}
 _stack = ExitStack()
@@ -49,6 +57,7 @@ def closed_port_url(url: DatabaseURL) -> DatabaseURL:
 
 
 def show(text: str) -> None:
+    """Print `text` normalized as recorded outputs are."""
     print(normalize(str(text), LITERALS))
 
 

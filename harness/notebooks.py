@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from harness import nbtext
 from harness.normalize import REPO, normalize, site_packages_of
 
 NOTEBOOKS = REPO / "notebooks"
@@ -153,8 +154,7 @@ def comparable(nb) -> list:
 
 
 def save(nb, path: Path) -> None:
-    nbformat.validate(nb)
-    nbformat.write(nb, path)
+    nbtext.save(nb, path)  # with the note in its first cell and its paired text
 
 
 def main(argv: list[str]) -> int:

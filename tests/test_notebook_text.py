@@ -1,0 +1,50 @@
+"""Notebooks a reader can follow as text: what each imports from the harness is the documented surface
+(harness/notebook.py), its first cell says how to run it and what those names do, and its paired `.py`
+(jupytext) shows its code and prose for review. `./dev update` rewrites the last two."""
+
+import importlib
+
+import nbformat
+import pytest
+
+import harness.notebook
+from harness import nbtext
+from harness.notebooks import all_notebooks
+
+NOTEBOOKS = all_notebooks()
+REWRITE = "./dev update rewrites it (or edit the .ipynb in ./dev lab, which saves both)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_a_notebook_imports_only_the_documented_surface(path):
+    for module, name in nbtext.harness_imports(nbformat.read(path, as_version=4)):
+        assert name in harness.notebook.__all__, f"{path.name}: {module}.{name} is not in harness/notebook.py's list"
+        assert getattr(importlib.import_module(module), name) is getattr(harness.notebook, name)
+
+
+def test_every_name_of_the_surface_is_described_once():
+    assert list(nbtext.surface()) == harness.notebook.__all__
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_first_cell_and_paired_text_are_current(path, update_recorded):
+    if update_recorded:
+        nbtext.resave(path)
+    nb = nbformat.read(path, as_version=4)
+    expected = nbtext.with_note(nbformat.read(path, as_version=4), path.stem)
+    assert nb.cells[0].source == expected.cells[0].source, f"{path.name}'s first cell: {REWRITE}"
+    assert nb.metadata.get("jupytext", {}).get("formats") == nbtext.PAIRED, f"{path.name}: {REWRITE}"
+    paired = nbtext.paired_path(path)
+    assert paired.exists() and paired.read_text(encoding="utf-8") == nbtext.paired_text(nb), \
+        f"{paired.name} is not {path.name} as text: {REWRITE}"
+
+
+def test_the_note_names_what_the_code_uses():
+    """The generated list follows the imports: a notebook that uses `execute` lists it."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title\n\nProse."),
+                                         nbformat.v4.new_code_cell("from harness.recipes import execute")])
+    first = nbtext.with_note(nb, "some-error").cells[0].source
+    assert first.startswith("# Title\n\nProse.\n\n" + nbtext.NOTE_START)
+    assert "`./dev notebook some-error`" in first and "- `execute(run, url)`: " in first
+    assert "live_database" not in first
+    assert nbtext.with_note(nb, "some-error").cells[0].source == first  # applying it twice changes nothing
