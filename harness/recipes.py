@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -230,24 +230,42 @@ def database_for(run: Run, base: DatabaseURL):
             raise ValueError(f"{run.id}: unknown database {run.database!r}")
 
 
-def execute(run: Run, base: DatabaseURL, python: str | Path = sys.executable) -> Result:
+def command(run: Run, python: str | Path = "python") -> list[str]:
+    """How a run invokes pytest (the tests run exactly this; `./dev recipe` prints it)."""
+    return [str(python), "-m", "pytest", *PYTEST_ARGS, *run.args]
+
+
+def environment(run: Run, url: DatabaseURL) -> dict[str, str]:
+    """What a run sets in pytest's environment, over the caller's (minus LEAKY_ENV)."""
+    env = dict(TEST_DATABASE_URL=str(url), PYTHONDONTWRITEBYTECODE="1", COLUMNS="120",
+               PY_COLORS="0", NO_COLOR="1", PYTHONHASHSEED="0")
+    env.update({k: str(v) for k, v in run.env.items()})
+    return env
+
+
+def materialise(run: Run, folder: Path) -> dict[str, Path]:
+    """Copy the run's composed project into `folder`; return each file's name and where it came from."""
+    files = run.recipe.project_files(run.project)
+    for name, source in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return files
+
+
+def execute(run: Run, base: DatabaseURL, python: str | Path = sys.executable, keep: Path | None = None) -> Result:
     """Run the recipe project in a temp dir against its database; never hangs past RUN_TIMEOUT.
 
-    `python`: the interpreter whose pytest runs it (the version matrix passes a cell's)."""
-    with tempfile.TemporaryDirectory(prefix=f"recipe-{run.recipe.slug}-") as tmp, \
+    `python`: the interpreter whose pytest runs it (the version matrix passes a cell's).
+    `keep`: an empty folder to run it in instead, left in place afterwards (./dev recipe --keep)."""
+    with (nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory(prefix=f"recipe-{run.recipe.slug}-")) as tmp, \
             database_for(run, base) as (url, literals):
-        for name, source in run.recipe.project_files(run.project).items():
-            target = Path(tmp, name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+        materialise(run, Path(tmp))
         env = {k: v for k, v in os.environ.items() if not k.startswith(LEAKY_ENV)}
-        env.update(TEST_DATABASE_URL=str(url), PYTHONDONTWRITEBYTECODE="1", COLUMNS="120",
-                   PY_COLORS="0", NO_COLOR="1",
-                   PYTHONHASHSEED="0")
-        env.update({k: str(v) for k, v in run.env.items()})
+        env.update(environment(run, url))
         try:
             proc = subprocess.run(
-                [str(python), "-m", "pytest", *PYTEST_ARGS, *run.args], cwd=tmp, env=env,
+                command(run, python), cwd=tmp, env=env,
                 capture_output=True, text=True, timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL,
             )
             returncode, output = proc.returncode, proc.stdout + proc.stderr
