@@ -9,13 +9,16 @@ NOTEBOOKS = all_notebooks()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_matches_recording(path, update_recorded, base_url):
+def test_notebook_matches_recording(path, update_recorded, base_url, tmp_path):
     check(base_url)  # a server that went away: one line now, not a kernel's traceback later
     try:
         recorded = read(path)
     except NotebookError as error:
         pytest.fail(str(error), pytrace=False)  # the file, line and column say it all
-    executed = execute(path)
+    stderr = tmp_path / "kernel-stderr"
+    executed = execute(path, kernel_stderr=stderr)
+    # Over IPC the kernel has nothing to say on stderr (over TCP: that it is unencrypted).
+    assert stderr.read_text() == "", stderr.read_text()
     if update_recorded:
         save(executed, path)
         recorded = read(path)
