@@ -73,9 +73,14 @@ class Lab:
         return self.process.wait(timeout=STOP_TIMEOUT)
 
     def kill(self):
+        """After a failure: SIGTERM lets the lab remove what it made; SIGKILL if it does not stop."""
         if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 def execute(channel, code: str) -> list:
