@@ -19,6 +19,7 @@ DURATION = re.compile(r"^(\d+\.\d+)s (setup|call|teardown)\s+(\S.*)$")
 PHASES = [  # (where a test lives, phase): the first that matches names the phase
     ("tests/test_recipes.py", "recipe runs"),
     ("tests/test_notebooks.py", "notebooks"),
+    ("tests/test_lab.py", "lab"),
     ("docs/", "page blocks (python)"),
     ("tests/test_fences.py", "page blocks (console, ini)"),
     ("tests/test_site.py", "site build and links"),

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import nbformat
@@ -25,6 +25,8 @@ from harness.normalize import REPO, normalize, site_packages_of
 NOTEBOOKS = REPO / "notebooks"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 CELL_TIMEOUT = 300
+# Run after a notebook's cells: which ports and database names its kernel handed out.
+LITERALS_PROBE = "import harness.notebook as n; print(n.literals_json())"
 
 
 class NotebookError(ValueError):
@@ -46,31 +48,37 @@ def read(path: Path) -> nbformat.NotebookNode:
     return nbformat.reads(text, as_version=4)
 
 
-def execute(path: Path, python: str | Path | None = None) -> nbformat.NotebookNode:
+def execute(path: Path, python: str | Path | None = None,
+            kernel_stderr: Path | None = None) -> nbformat.NotebookNode:
     """Run every cell in a fresh kernel; return the notebook with normalized outputs.
 
     Cells tagged `raises-exception` may raise; an error anywhere else fails the run.
     `python`: run the kernel in that interpreter (a version matrix cell's), not in this one.
+    `kernel_stderr`: a file for what the kernel process writes to its stderr (default: ours).
     """
     nb = read(path)
     # The kernel works in a temp dir: DataFlow writes a migrations/ folder where it runs.
-    with tempfile.TemporaryDirectory(prefix="notebook-") as workdir:
+    with tempfile.TemporaryDirectory(prefix="notebook-") as workdir, \
+            (open(kernel_stderr, "w") if kernel_stderr else nullcontext()) as stderr:
         client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                                 record_timing=False, resources={"metadata": {"path": workdir}})
-        if python is not None:
-            client.km = _kernel_manager(Path(python), Path(workdir))
-        # The kernel's own stderr only carries a warning about its local TCP transport.
-        with client.setup_kernel(stderr=subprocess.DEVNULL):
+        client.km = kernel_manager(Path(workdir), None if python is None else Path(python))
+        with client.setup_kernel(stderr=stderr):
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index)
             # Ask the kernel which ports and database names it handed out, to normalize them.
-            probe = nbformat.v4.new_code_cell("import harness.notebook as n; print(n.literals_json())")
+            probe = nbformat.v4.new_code_cell(LITERALS_PROBE)
             nb.cells.append(probe)
             client.execute_cell(probe, len(nb.cells) - 1)
             nb.cells.pop()
     literals = json.loads(probe.outputs[0]["text"]) if probe.outputs else {}
     if python is not None:
         literals[site_packages_of(python)] = "<site-packages>"
+    return normalized(nb, literals)
+
+
+def normalized(nb, literals: dict[str, str]) -> nbformat.NotebookNode:
+    """Outputs as they are recorded: coalesced, normalized, without counts and timing."""
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [_normalized(output, literals) for output in _coalesced(cell.outputs)]
@@ -81,19 +89,34 @@ def execute(path: Path, python: str | Path | None = None) -> nbformat.NotebookNo
     return nb
 
 
-def _kernel_manager(python: Path, workdir: Path):
-    """A kernel manager whose only kernel runs `python`, with this repository's harness importable."""
+def kernel_manager(workdir: Path, python: Path | None = None):
+    """A kernel manager that talks to its kernel over IPC, its sockets in `workdir`/.kernel.
+
+    Not TCP: ipykernel 7 warns on stderr that its TCP transport is unencrypted, and a kernel on
+    this machine needs no port. The socket files are named after the connection file; without
+    one they would be "kernel-ipc-N", relative to each process's own working directory.
+    `python`: the kernel runs that interpreter, with this repository's harness importable.
+    """
     from jupyter_client import AsyncKernelManager
     from jupyter_client.kernelspec import KernelSpecManager
 
-    spec = workdir / ".kernels" / "cell"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
+    runtime = workdir / ".kernel"
+    runtime.mkdir()
+    kwargs = {"kernel_name": "python3"}
+    if python is not None:
+        kernelspec(runtime / "cell", python, "matrix cell")
+        kwargs = {"kernel_name": "cell", "kernel_spec_manager": KernelSpecManager(kernel_dirs=[str(runtime)])}
+    return AsyncKernelManager(transport="ipc", connection_file=str(runtime / "connection.json"), **kwargs)
+
+
+def kernelspec(folder: Path, python: Path, display_name: str) -> None:
+    """A kernel spec in `folder` (its name is the kernel's) for `python`, this repository's harness
+    importable."""
+    folder.mkdir(parents=True)
+    (folder / "kernel.json").write_text(json.dumps({
         "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "matrix cell", "language": "python", "env": {"PYTHONPATH": str(REPO)},
+        "display_name": display_name, "language": "python", "env": {"PYTHONPATH": str(REPO)},
     }))
-    return AsyncKernelManager(kernel_name="cell",
-                         kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec.parent)]))
 
 
 def _coalesced(outputs):
