@@ -12,6 +12,8 @@ talk to it one JSON line at a time (`Browser`). Two requests:
     {"search": "text"}      -> {"results": ["errors/x/", ...], "problems": [...]}
     {"copy": "errors/x/"}   -> {"shown": "...", "copied": "...", "problems": [...]}: the first code
                                block's text, and what its copy button put on the clipboard
+    {"download": "notebooks/x/"} -> {"visible": true, "name": "x.ipynb", "sha256": "...", "problems": [...]}:
+                               the page's download link clicked, and what it saved
 
 A problem is a console error, a script error, a failed request, or a request for anything but the
 local server (which is aborted).
@@ -19,6 +21,7 @@ local server (which is aborted).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -105,9 +108,12 @@ class _Session:
         try:
             if "width" in request:
                 page.set_viewport_size({"width": request["width"], "height": request.get("height", 800)})
-            response = page.goto(self.site_url + request.get("open", request.get("copy")), wait_until="networkidle")
+            path = request.get("open", request.get("copy", request.get("download")))
+            response = page.goto(self.site_url + path, wait_until="networkidle")
             if "copy" in request:
                 return {**_copy(page), "problems": problems}
+            if "download" in request:
+                return {**_download(page), "problems": problems}
             answer = {
                 "status": response.status,
                 "title": page.locator("h1").first.inner_text().strip() if page.locator("h1").count() else "",
@@ -135,12 +141,24 @@ def _violations(page) -> list[str]:
 
 def _copy(page) -> dict:
     """Click the first code block's copy button; what the block shows and what the clipboard got."""
-    block = page.locator("article .highlight").first
+    block = page.locator("article .highlight, article .highlight-ipynb").first
     shown = block.locator("code").inner_text()
+    page.evaluate("navigator.clipboard.writeText('')")  # not what an earlier visit copied
     block.hover()
     block.locator("button[data-md-type=copy]").click()
     page.wait_for_timeout(100)
     return {"shown": shown, "copied": page.evaluate("navigator.clipboard.readText()")}
+
+
+def _download(page) -> dict:
+    """Click the article's download link; whether it showed, and the name and hash of what it saved."""
+    link = page.locator("article a[download]").first
+    visible = link.is_visible()
+    with page.expect_download() as download:
+        link.click()
+    with open(download.value.path(), "rb") as saved:
+        digest = hashlib.sha256(saved.read()).hexdigest()
+    return {"visible": visible, "name": download.value.suggested_filename, "sha256": digest}
 
 
 def _search(page, text: str) -> list[str]:

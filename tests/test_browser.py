@@ -2,10 +2,11 @@
 
 Every page loads with no console error, no failed request, no request that leaves the local server and
 no serious or critical accessibility finding (axe-core); an error line typed into the real search box
-lists its page first.
+lists its page first; a notebook's page downloads the notebook itself.
 """
 
 import functools
+import hashlib
 import json
 import http.server
 import threading
@@ -87,7 +88,14 @@ def test_a_word_ending_in_a_colon_finds_nothing_and_the_word_alone_its_page(brow
     assert answer["results"][0] == "errors/connection-refused/" and answer["problems"] == []
 
 
-@pytest.mark.parametrize("path", ["guides/fixture-patterns/", "errors/connection-refused/"])
+def test_a_notebook_page_downloads_its_notebook(browser):
+    answer = browser.ask(download="notebooks/connection-refused/")
+    assert answer["visible"] and answer["name"] == "connection-refused.ipynb" and answer["problems"] == []
+    assert answer["sha256"] == hashlib.sha256((REPO / "notebooks/connection-refused.ipynb").read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("path", ["guides/fixture-patterns/", "errors/connection-refused/",
+                                  "notebooks/connection-refused/"])
 def test_copy_button_copies_the_code_shown(browser, path):
     answer = browser.ask(copy=path)
     assert answer["copied"].rstrip("\n") == answer["shown"].rstrip("\n") and answer["copied"].strip()
