@@ -1,9 +1,13 @@
-"""`./dev bench`: print what the test job costs. Figures only; nothing here passes or fails."""
+"""`./dev bench`: print what the test job costs, and what the site weighs. Figures only; nothing here
+passes or fails. `./dev bench --site`: the site build and its weight alone."""
 
 from __future__ import annotations
 
 import os
 import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 import statistics
 import subprocess
 import sys
@@ -40,7 +44,70 @@ def timed(command: list[str], **kwargs) -> tuple[float, str]:
     return time.perf_counter() - began, proc.stdout
 
 
+class _Loads(HTMLParser):
+    """The local files a page loads as it opens: stylesheets, scripts, images (not links to follow)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "").split():
+            self.urls.append(attrs.get("href") or "")
+        elif tag in ("script", "img") and attrs.get("src"):
+            self.urls.append(attrs["src"])
+
+
+def page_weight(site: Path, page: Path) -> int:
+    """A page's HTML and every file of the site it loads (each once), in bytes."""
+    parser = _Loads()
+    parser.feed(page.read_text(encoding="utf-8"))
+    base = "/" + page.relative_to(site).as_posix()
+    files = {page}
+    for url in parser.urls:
+        parts = urlsplit(urljoin(base, url))
+        if not parts.scheme and (site / parts.path.lstrip("/")).is_file():
+            files.add(site / parts.path.lstrip("/"))
+    return sum(f.stat().st_size for f in files)
+
+
+def site_weight(site: Path) -> list[str]:
+    """The built site's bytes, its heaviest page's, and its notebook pages': lines to print."""
+    files = [f for f in site.rglob("*") if f.is_file()]
+    maps = sum(f.stat().st_size for f in files if f.suffix == ".map")
+    pages = sorted(site.rglob("*.html"))
+    name = lambda page: page.parent.relative_to(site).as_posix() + "/" if page.name == "index.html" \
+        else page.relative_to(site).as_posix()
+    html = {name(p): p.stat().st_size for p in pages}
+    loaded = {name(p): page_weight(site, p) for p in pages}
+    notebooks = sorted(size for path, size in html.items() if path.startswith("notebooks/"))
+    heaviest, heaviest_loaded = max(html, key=html.get), max(loaded, key=loaded.get)
+    index = site / "search" / "search_index.json"
+    return [
+        f"site: {sum(f.stat().st_size for f in files):,} bytes in {len(files)} files "
+        f"({maps:,} of them source maps, which only a browser's developer tools fetch)",
+        f"heaviest page, its HTML alone: {heaviest} {html[heaviest]:,} bytes",
+        f"heaviest page, its HTML and the stylesheets, scripts and images it loads: {heaviest_loaded} "
+        f"{loaded[heaviest_loaded]:,} bytes (uncompressed; not counting the search index, "
+        f"{index.stat().st_size if index.exists() else 0:,} bytes, which the search fetches once)",
+        f"notebook pages' HTML: {len(notebooks)} pages, {min(notebooks, default=0):,} to "
+        f"{max(notebooks, default=0):,} bytes, {sum(notebooks):,} in all",
+    ]
+
+
+def build_and_weigh(env: dict) -> None:
+    with tempfile.TemporaryDirectory() as site:
+        build, _ = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", site], env=env)
+        print(f"site build (mkdocs build --strict): {build:.2f}s")
+        print("\n".join(site_weight(Path(site))))
+
+
 def main() -> int:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if sys.argv[1:] == ["--site"]:
+        build_and_weigh(env)
+        return 0
     starts = []
     for _ in range(3):
         server = pgserver.start()
@@ -48,10 +115,7 @@ def main() -> int:
         server.stop()
     print(f"throwaway server ready: median {statistics.median(starts):.2f}s "
           f"(runs: {', '.join(f'{s:.2f}' for s in starts)})")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    with tempfile.TemporaryDirectory() as site:
-        build, _ = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", site], env=env)
-    print(f"site build (mkdocs build --strict): {build:.2f}s")
+    build_and_weigh(env)
     workers = os.environ.get("TEST_WORKERS", "3")
     job, output = timed([sys.executable, "-m", "pytest", "-q", "-n", workers,
                          "--durations=0", "--durations-min=0"], env=env)

@@ -2,7 +2,7 @@
 
 playwright's sync API keeps an event loop marked as running in the thread that uses it, which makes
 every later asyncio.run() in that process fail; so the browser lives in this subprocess, and the tests
-talk to it one JSON line at a time (`Browser`). Two requests:
+talk to it one JSON line at a time (`Browser`). Its requests:
 
     {"open": "errors/x/"}   -> {"status": 200, "title": "...", "text": "...", "images": 2,
                                 "problems": [...], "access": [...]}
@@ -12,13 +12,18 @@ talk to it one JSON line at a time (`Browser`). Two requests:
     {"search": "text"}      -> {"results": ["errors/x/", ...], "problems": [...]}
     {"copy": "errors/x/"}   -> {"shown": "...", "copied": "...", "problems": [...]}: the first code
                                block's text, and what its copy button put on the clipboard
+    {"download": "notebooks/x/"} -> {"visible": true, "name": "x.ipynb", "sha256": "...", "problems": [...]}:
+                               the page's download link clicked, and what it saved
+    {"search": "text", "from": "errors/nope/"} -> {"status": 404, "results": [...], "problems": [...]}:
+                               the text typed into the missing page's own search form, submitted
 
-A problem is a console error, a script error, a failed request, or a request for anything but the
-local server (which is aborted).
+A problem is a console error (with the address it names, if any), a script error, a failed request, or
+a request for anything but the local server (which is aborted).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -37,6 +42,7 @@ class Browser:
         if not CHROMIUM:
             raise FileNotFoundError(
                 "chromium not found: install Debian's chromium package (.ci/run does), or set CHROMIUM")
+        self.site_url = site_url
         self.process = subprocess.Popen(
             [sys.executable, "-m", "harness.browser", site_url, CHROMIUM],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -79,7 +85,8 @@ class _Session:
 
     def watched(self, problems: list[str]):
         page = self.context.new_page()
-        page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+        page.on("console", lambda m: m.type == "error" and problems.append(
+            f"console: {m.text}" + (f" ({m.location['url']})" if m.location.get("url") else "")))
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
         page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} ({r.failure})"))
 
@@ -95,6 +102,15 @@ class _Session:
         return page
 
     def answer(self, request: dict) -> dict:
+        if "search" in request and "from" in request:
+            problems: list[str] = []
+            page = self.watched(problems)
+            try:
+                response = page.goto(self.site_url + request["from"], wait_until="networkidle")
+                return {"status": response.status, "results": _search_from_form(page, request["search"]),
+                        "problems": problems}
+            finally:
+                page.close()
         if "search" in request:
             if self.search_page is None:
                 self.search_page = self.watched(self.search_problems)
@@ -105,9 +121,12 @@ class _Session:
         try:
             if "width" in request:
                 page.set_viewport_size({"width": request["width"], "height": request.get("height", 800)})
-            response = page.goto(self.site_url + request.get("open", request.get("copy")), wait_until="networkidle")
+            path = request.get("open", request.get("copy", request.get("download")))
+            response = page.goto(self.site_url + path, wait_until="networkidle")
             if "copy" in request:
                 return {**_copy(page), "problems": problems}
+            if "download" in request:
+                return {**_download(page), "problems": problems}
             answer = {
                 "status": response.status,
                 "title": page.locator("h1").first.inner_text().strip() if page.locator("h1").count() else "",
@@ -135,12 +154,35 @@ def _violations(page) -> list[str]:
 
 def _copy(page) -> dict:
     """Click the first code block's copy button; what the block shows and what the clipboard got."""
-    block = page.locator("article .highlight").first
+    block = page.locator("article .highlight, article .highlight-ipynb").first
     shown = block.locator("code").inner_text()
+    page.evaluate("navigator.clipboard.writeText('')")  # not what an earlier visit copied
     block.hover()
     block.locator("button[data-md-type=copy]").click()
     page.wait_for_timeout(100)
     return {"shown": shown, "copied": page.evaluate("navigator.clipboard.readText()")}
+
+
+def _download(page) -> dict:
+    """Click the article's download link; whether it showed, and the name and hash of what it saved."""
+    link = page.locator("article a[download]").first
+    visible = link.is_visible()
+    with page.expect_download() as download:
+        link.click()
+    with open(download.value.path(), "rb") as saved:
+        digest = hashlib.sha256(saved.read()).hexdigest()
+    return {"visible": visible, "name": download.value.suggested_filename, "sha256": digest}
+
+
+def _search_from_form(page, text: str) -> list[str]:
+    """Type `text` into the page's own search form (overrides/404.html) and submit it: the theme opens
+    its search with it on the page the form leads to; the results, as `_search` reads them."""
+    box = page.locator("article form[role=search] input[name=q]")
+    box.fill(text)
+    with page.expect_navigation(wait_until="networkidle"):
+        box.press("Enter")
+    page.wait_for_function(f"() => /matching/i.test({META})", timeout=10_000)
+    return _results(page)
 
 
 def _search(page, text: str) -> list[str]:
@@ -154,6 +196,11 @@ def _search(page, text: str) -> list[str]:
     box.fill(text)
     box.press("End")
     page.wait_for_function(f"() => /matching/i.test({META})", timeout=10_000)
+    return _results(page)
+
+
+def _results(page) -> list[str]:
+    """The site paths of the search results shown, in order."""
     hrefs = page.eval_on_selector_all(
         ".md-search-result__item > .md-search-result__link", "links => links.map(a => a.href)")
     return [urlsplit(href).path.lstrip("/") for href in hrefs]

@@ -2,13 +2,17 @@
 
 Every page loads with no console error, no failed request, no request that leaves the local server and
 no serious or critical accessibility finding (axe-core); an error line typed into the real search box
-lists its page first.
+lists its page first. A missing address gets the 404 page, whose own search form finds that page too;
+a notebook's page downloads the notebook itself.
 """
 
 import functools
+import hashlib
 import json
 import http.server
 import threading
+
+from pathlib import Path
 
 import pytest
 
@@ -25,8 +29,22 @@ def page_paths() -> list[str]:
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site as GitHub Pages does: a missing address gets 404.html, with status 404."""
+
     def log_message(self, *args):  # one line per request would bury pytest's output
         pass
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +105,38 @@ def test_a_word_ending_in_a_colon_finds_nothing_and_the_word_alone_its_page(brow
     assert answer["results"][0] == "errors/connection-refused/" and answer["problems"] == []
 
 
-@pytest.mark.parametrize("path", ["guides/fixture-patterns/", "errors/connection-refused/"])
+MISSING = "errors/no-such-error/deeper/"  # at a depth: the 404 page's links and assets must not be relative
+
+
+def only_its_own_404(browser, page: dict, path: str) -> list[str]:
+    """The problems of a missing page's visit, but the one a browser logs for the document's 404."""
+    own = f"the server responded with a status of 404 (Not Found) ({browser.site_url}{path})"
+    return [problem for problem in page["problems"] if not problem.endswith(own)]
+
+
+def test_a_missing_address_gets_the_404_page_whole(browser):
+    page = browser.ask(open=MISSING)
+    assert page["status"] == 404 and page["title"] == "Page not found", page
+    assert only_its_own_404(browser, page, MISSING) == [] and len(page["problems"]) <= 1, page["problems"]
+    assert page["access"] == []
+
+
+def test_the_404_pages_search_form_finds_the_page_of_a_pasted_error(browser):
+    row = next(r for r in ROWS if error_of(r["page"]) == "cached-statement")
+    answer = browser.ask(search=pasted_text(row["seen"]), **{"from": MISSING})
+    assert answer["status"] == 404 and only_its_own_404(browser, answer, MISSING) == [], answer
+    errors = [error_of(path) for path in answer["results"] if error_of(path)]
+    assert errors and errors[0] == "cached-statement", answer["results"][:5]
+
+
+def test_a_notebook_page_downloads_its_notebook(browser):
+    answer = browser.ask(download="notebooks/connection-refused/")
+    assert answer["visible"] and answer["name"] == "connection-refused.ipynb" and answer["problems"] == []
+    assert answer["sha256"] == hashlib.sha256((REPO / "notebooks/connection-refused.ipynb").read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("path", ["guides/fixture-patterns/", "errors/connection-refused/",
+                                  "notebooks/connection-refused/"])
 def test_copy_button_copies_the_code_shown(browser, path):
     answer = browser.ask(copy=path)
     assert answer["copied"].rstrip("\n") == answer["shown"].rstrip("\n") and answer["copied"].strip()

@@ -133,3 +133,21 @@ def test_a_notebooks_matrix_inputs_are_its_code_not_its_prose_or_outputs(tmp_pat
     assert inputs(outputs=[nbformat.v4.new_output("stream", text="x")]) == same
     assert inputs(code="1 / 1") != same
     assert inputs(tags=["raises-exception"]) != same
+
+
+def test_page_weight_counts_the_html_and_each_file_it_loads_once(tmp_path):
+    """`./dev bench`'s site weight: a page's stylesheets, scripts and images, not the pages it links."""
+    from harness.bench import page_weight, site_weight
+
+    files = {"a/index.html": '<link rel="stylesheet" href="../s.css"><link rel="icon" href="../i.png">'
+                             '<script src="/j.js"></script><img src="../s.css"><a href="../b.html">b</a>'
+                             '<script src="https://elsewhere.example/x.js"></script>',
+             "s.css": "p{}", "j.js": "1;", "i.png": "png", "b.html": "<p>" + "b" * 200 + "</p>"}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    page = tmp_path / "a" / "index.html"
+    assert page_weight(tmp_path, page) == page.stat().st_size + len("p{}") + len("1;")
+    lines = site_weight(tmp_path)
+    assert lines[0].startswith(f"site: {sum(len(t) for t in files.values()):,} bytes in 5 files")
+    assert "heaviest page, its HTML alone: b.html 207 bytes" in lines[1]

@@ -31,6 +31,7 @@ ALLOWED_PASSWORDS = {  # URL passwords that may be published; any other must be 
 }
 ALLOWED_PORTS = {  # ports that may follow a loopback host or a URL's host; any other is <port>
     5434,  # `./dev db`'s port, in the pages' fallback URLs
+    8000,  # `./dev serve`'s, the site_url of a local build (mkdocs.yml), in its sitemap.xml
     1,  # checklist: pg_isready on a port nothing listens on, to show "no response"
 }
 BINARY = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".woff", ".woff2", ".ttf", ".eot", ".gz", ".zip"}
@@ -133,9 +134,14 @@ def test_published_files_carry_no_secrets(kind):
     assert not found, f"{len(found)} leak(s) in {kind}:\n" + "\n".join(found)
 
 
-def test_built_site_carries_no_secrets(build):
-    site_dir, proc = build
-    assert proc.returncode == 0, proc.stderr[-3000:]
+@pytest.mark.parametrize("which", ["local", "published"])
+def test_built_site_carries_no_secrets(request, which):
+    """The local build, and the site as the publishing workflow builds it (tests/conftest.py)."""
+    if which == "local":
+        site_dir, proc = request.getfixturevalue("build")
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    else:
+        site_dir = request.getfixturevalue("published")[0]
     found = leaks(sorted(p for p in site_dir.rglob("*") if p.is_file()), site_dir, markup=True)
     assert not found, f"{len(found)} leak(s) in the built site:\n" + "\n".join(found)
 
