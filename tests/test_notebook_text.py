@@ -1,5 +1,5 @@
 """Notebooks a reader can follow as text: what each imports from the harness is the documented surface
-(harness/notebook.py), its first cell says how to run it and what those names do, and its paired `.py`
+(harness/notebook.py), its first cell says what those names do, and its paired `.py`
 (jupytext) shows its code and prose for review. `./dev update` rewrites the last two."""
 
 import importlib
@@ -31,7 +31,7 @@ def test_first_cell_and_paired_text_are_current(path, update_recorded):
     if update_recorded:
         nbtext.resave(path)
     nb = nbformat.read(path, as_version=4)
-    expected = nbtext.with_note(nbformat.read(path, as_version=4), path.stem)
+    expected = nbtext.with_note(nbformat.read(path, as_version=4))
     assert nb.cells[0].source == expected.cells[0].source, f"{path.name}'s first cell: {REWRITE}"
     assert nb.metadata.get("jupytext", {}).get("formats") == nbtext.PAIRED, f"{path.name}: {REWRITE}"
     paired = nbtext.paired_path(path)
@@ -43,8 +43,8 @@ def test_the_note_names_what_the_code_uses():
     """The generated list follows the imports: a notebook that uses `execute` lists it."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title\n\nProse."),
                                          nbformat.v4.new_code_cell("from harness.recipes import execute")])
-    first = nbtext.with_note(nb, "some-error").cells[0].source
+    first = nbtext.with_note(nb).cells[0].source
     assert first.startswith("# Title\n\nProse.\n\n" + nbtext.NOTE_START)
-    assert "`./dev notebook some-error`" in first and "- `execute(run, url)`: " in first
+    assert "- `execute(run, url)`: " in first
     assert "live_database" not in first
-    assert nbtext.with_note(nb, "some-error").cells[0].source == first  # applying it twice changes nothing
+    assert nbtext.with_note(nb).cells[0].source == first  # applying it twice changes nothing
