@@ -29,6 +29,8 @@ from pathlib import Path
 from harness import database, pgserver
 from harness.notebooks import NOTEBOOKS, kernelspec
 
+# JupyterLab runs from a venv of its own; its kernels run this Python, beside the recipes (pyproject.toml).
+LAB_PYTHON = Path(sys.prefix) / "lab" / "bin" / "python"
 DEFAULT_PORT = 8888
 START_TIMEOUT = 120  # a cold first start on a loaded machine
 STOP_TIMEOUT = 30
@@ -36,7 +38,7 @@ STOP_TIMEOUT = 30
 
 def jupyter_command(port: int, retries: int, workdir: Path) -> list[str]:
     return [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+        str(LAB_PYTHON), "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}", f"--ServerApp.port_retries={retries}",
         f"--ServerApp.root_dir={NOTEBOOKS}", "--ServerApp.log_level=WARN", "--ExtensionApp.log_level=WARN",
         "--KernelManager.transport=ipc",

@@ -151,3 +151,13 @@ def test_page_weight_counts_the_html_and_each_file_it_loads_once(tmp_path):
     lines = site_weight(tmp_path)
     assert lines[0].startswith(f"site: {sum(len(t) for t in files.values()):,} bytes in 5 files")
     assert "heaviest page, its HTML alone: b.html 207 bytes" in lines[1]
+
+
+def test_recipe_runs_load_only_the_pytest_plugins_the_recordings_were_made_with():
+    """Every recipe run's pytest loads the plugins installed beside it. A dependency that brings one
+    (JupyterLab's anyio did: its fixtures showed up in fixture-not-found's listing) belongs in another
+    venv, as ./dev lab's server does (.venv/lab), or the recordings must be re-made with it."""
+    from importlib.metadata import entry_points
+
+    assert sorted({ep.dist.name for ep in entry_points(group="pytest11")}) == [
+        "platformdirs", "pytest-asyncio", "pytest-markdown-docs", "pytest-timeout", "pytest-xdist"]
