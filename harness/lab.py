@@ -36,11 +36,11 @@ START_TIMEOUT = 120  # a cold first start on a loaded machine
 STOP_TIMEOUT = 30
 
 
-def jupyter_command(port: int, retries: int, workdir: Path) -> list[str]:
+def jupyter_command(port: int, retries: int, workdir: Path, root: Path = NOTEBOOKS) -> list[str]:
     return [
         str(LAB_PYTHON), "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}", f"--ServerApp.port_retries={retries}",
-        f"--ServerApp.root_dir={NOTEBOOKS}", "--ServerApp.log_level=WARN", "--ExtensionApp.log_level=WARN",
+        f"--ServerApp.root_dir={root}", "--ServerApp.log_level=WARN", "--ExtensionApp.log_level=WARN",
         "--KernelManager.transport=ipc",
         f"--MappingKernelManager.root_dir={workdir}",  # the kernels' working directory
         *(["--allow-root"] if os.geteuid() == 0 else []),
@@ -57,7 +57,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def serve(url, tmp: Path, port: int | None, stop: threading.Event) -> int:
+def serve(url, tmp: Path, port: int | None, stop: threading.Event, root: Path = NOTEBOOKS) -> int:
     if stop.is_set():  # Ctrl-C while the database was starting
         return 0
     runtime, share, workdir = tmp / "runtime", tmp / "share", tmp / "work"
@@ -75,7 +75,7 @@ def serve(url, tmp: Path, port: int | None, stop: threading.Event) -> int:
         "JUPYTER_PATH": os.pathsep.join([str(share), os.environ.get("JUPYTER_PATH", "")]).rstrip(os.pathsep),
     }
     lab = subprocess.Popen(
-        jupyter_command(port or DEFAULT_PORT, 0 if port else 50, workdir),
+        jupyter_command(port or DEFAULT_PORT, 0 if port else 50, workdir, root),
         env=env, cwd=workdir, stdin=subprocess.DEVNULL,
         start_new_session=True,  # Ctrl-C reaches this process only; it stops the lab in order
         preexec_fn=_die_with_parent,
@@ -130,13 +130,14 @@ def _stop(lab: subprocess.Popen) -> None:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="./dev lab", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, help=f"this port or fail (default: {DEFAULT_PORT} when free)")
+    parser.add_argument("--root", type=Path, default=NOTEBOOKS, help="serve this folder's notebooks (tests use it)")
     args = parser.parse_args(argv)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *_: stop.set())
     try:
         with database.base_url() as url, tempfile.TemporaryDirectory(prefix="lab-") as tmp:
-            return serve(url, Path(tmp), args.port, stop)
+            return serve(url, Path(tmp), args.port, stop, args.root.resolve())
     except (database.DatabaseUnavailable, pgserver.PostgresNotFound, RuntimeError) as error:
         print(f"dev lab: {error}", file=sys.stderr)
         return 2

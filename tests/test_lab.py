@@ -11,6 +11,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -42,12 +43,12 @@ URL_LINE = "http://127.0.0.1:{port}/lab?token="
 class Lab:
     """`python -m harness.lab` on a free port, its log in a file; `api()` is its REST API."""
 
-    def __init__(self, tmp_path, env):
+    def __init__(self, tmp_path, env, *args: str):
         self.port = free_port()
         self.log = tmp_path / "lab.log"
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "harness.lab", "--port", str(self.port)], cwd=REPO, env=env,
+                [sys.executable, "-m", "harness.lab", "--port", str(self.port), *args], cwd=REPO, env=env,
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, text=True,
             )
         try:
@@ -193,11 +194,20 @@ def test_no_recorded_output_carries_the_tcp_warning():
 
 
 def test_lab_starts_its_own_server_and_ctrl_c_removes_it(tmp_path):
-    """Without TEST_DATABASE_URL, as from a clean clone: a throwaway server, gone after Ctrl-C."""
+    """Without TEST_DATABASE_URL, as from a clean clone: a throwaway server, gone after Ctrl-C. Saving a
+    notebook in it saves its paired text too (jupytext, in .venv/lab), here in a copy of notebooks/."""
     env = lab_env(tmp_path)
     env.pop(database.ENV, None)
-    lab = Lab(tmp_path, env)
+    root = tmp_path / "notebooks"
+    root.mkdir()
+    for suffix in (".ipynb", ".py"):
+        shutil.copyfile((NOTEBOOKS / SLUG).with_suffix(suffix), (root / SLUG).with_suffix(suffix))
+    lab = Lab(tmp_path, env, "--root", str(root))
     try:
+        model = lab.api("GET", f"contents/{SLUG}.ipynb")
+        model["content"]["cells"][0]["source"] += "\n\nA line added in the lab."
+        lab.api("PUT", f"contents/{SLUG}.ipynb", {"type": "notebook", "format": "json", "content": model["content"]})
+        assert "# A line added in the lab." in (root / f"{SLUG}.py").read_text()
         children = psutil.Process(lab.process.pid).children()  # JupyterLab, the server's watchdog
         workdir = next(argv[4] for argv in map(psutil.Process.cmdline, children)
                        if argv[1:4] == ["-m", "harness.pgserver", "--watch"])
