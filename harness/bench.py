@@ -3,16 +3,19 @@ passes or fails. `./dev bench --site`: the site build and its weight alone."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import re
-from html.parser import HTMLParser
-from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from harness import pgserver
 from harness.normalize import REPO
@@ -96,11 +99,39 @@ def site_weight(site: Path) -> list[str]:
     ]
 
 
+def load_times(site: Path, loads: int = 3) -> list[str]:
+    """Each page's median load time in Debian's chromium, from a local server (no network in the
+    way: what the pages themselves cost to parse, style and run)."""
+    from harness.browser import Browser
+
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    browser = Browser(f"http://127.0.0.1:{server.server_port}/")
+    try:
+        pages = sorted(p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html"))
+        pages = [p.removeprefix("./") for p in pages]
+        times = {p: statistics.median(browser.ask(time=p)["load_ms"] for _ in range(loads)) for p in pages}
+    finally:
+        browser.close()
+        server.shutdown()
+    slowest = sorted(times, key=times.get, reverse=True)[:3]
+    return [f"page load (chromium, local server, median of {loads}): {len(times)} pages, median "
+            f"{statistics.median(times.values()):.0f} ms, slowest "
+            + ", ".join(f"{p or 'home'} {times[p]:.0f} ms" for p in slowest)]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 def build_and_weigh(env: dict) -> None:
     with tempfile.TemporaryDirectory() as site:
         build, _ = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", site], env=env)
         print(f"site build (mkdocs build --strict): {build:.2f}s")
         print("\n".join(site_weight(Path(site))))
+        print("\n".join(load_times(Path(site))))
 
 
 def main() -> int:

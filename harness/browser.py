@@ -12,6 +12,7 @@ talk to it one JSON line at a time (`Browser`). Its requests:
     {"search": "text"}      -> {"results": ["errors/x/", ...], "problems": [...]}
     {"copy": "errors/x/"}   -> {"shown": "...", "copied": "...", "problems": [...]}: the first code
                                block's text, and what its copy button put on the clipboard
+    {"time": "errors/x/"}   -> {"load_ms": 123, "problems": [...]}: from navigation start to the load event
     {"download": "notebooks/x/"} -> {"visible": true, "name": "x.ipynb", "sha256": "...", "problems": [...]}:
                                the page's download link clicked, and what it saved
     {"search": "text", "from": "errors/nope/"} -> {"status": 404, "results": [...], "problems": [...]}:
@@ -33,6 +34,7 @@ from urllib.parse import urlsplit
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 META = "document.querySelector('.md-search-result__meta').textContent"
+LOAD_MS = "(() => { const n = performance.getEntriesByType('navigation')[0]; return Math.round(n.loadEventEnd - n.startTime); })()"
 
 
 class Browser:
@@ -121,8 +123,10 @@ class _Session:
         try:
             if "width" in request:
                 page.set_viewport_size({"width": request["width"], "height": request.get("height", 800)})
-            path = request.get("open", request.get("copy", request.get("download")))
+            path = request.get("open", request.get("copy", request.get("download", request.get("time"))))
             response = page.goto(self.site_url + path, wait_until="networkidle")
+            if "time" in request:
+                return {"load_ms": page.evaluate(LOAD_MS), "problems": problems}
             if "copy" in request:
                 return {**_copy(page), "problems": problems}
             if "download" in request:

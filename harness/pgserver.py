@@ -247,7 +247,13 @@ def watch(owner: int, workdir: Path, bindir: Path, run_as: str | None) -> int:
         try:
             os.kill(owner, 0)
         except ProcessLookupError:
-            ThrowawayPostgres(bindir=bindir, workdir=workdir, run_as=run_as).stop()
+            # Until nothing is left: a server still starting when its owner died can write files
+            # while they are being removed, and rmtree then leaves the folder.
+            for _ in range(120):
+                ThrowawayPostgres(bindir=bindir, workdir=workdir, run_as=run_as).stop()
+                if not workdir.exists():
+                    break
+                time.sleep(0.5)
             break
         time.sleep(0.5)
     return 0

@@ -227,7 +227,9 @@ def test_kill_9_of_the_job_leaves_nothing_behind(own_server):
         )
         # Kill it mid-run: a recipe's temp project exists once its database does.
         for _ in range(600):
-            if list(tmp.glob("recipe-*")) and (not server or harness_databases(server.url())):
+            # recipe-fixture-patterns-*: a recipe's project (recipe-runs-*, the job's run cache, comes
+            # before the job's server has even started)
+            if list(tmp.glob("recipe-fixture-patterns-*")) and (not server or harness_databases(server.url())):
                 assert server or list(tmp.glob("throwaway-pg-*")), "the job started no server"
                 break
             time.sleep(0.1)
@@ -244,12 +246,20 @@ def test_kill_9_of_the_job_leaves_nothing_behind(own_server):
         if server:
             assert harness_databases(server.url()) == []
         else:  # server, data directory and databases live in one folder
-            assert list(tmp.glob("throwaway-pg-*")) == []
-            assert not postmasters_under(tmp)
+            left = list(tmp.glob("throwaway-pg-*"))
+            assert left == [] and not postmasters_under(tmp), leftovers(tmp, left)
     finally:
         if server:
             server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def leftovers(tmp: Path, left: list[Path]) -> str:
+    """What a failure needs to say: the processes that name the folder, the files, the server's log."""
+    processes = [Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ") for pid in postmasters_under(tmp)]
+    files = [str(p.relative_to(tmp)) for folder in left for p in sorted(folder.rglob("*"))][:40]
+    logs = [log.read_text()[-2000:] for folder in left for log in folder.glob("server.log")]
+    return "\n".join(["processes:", *processes, "files:", *files, "server.log:", *logs])
 
 
 def postmasters_under(folder: Path) -> list[int]:
