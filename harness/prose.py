@@ -2,7 +2,8 @@
 
 - `{{ recorded: slug/run:section }}`: that section's text, which must be one line: a sentence that
   repeats an outcome ("4 failed, 2 passed") reads it from the recording, which the test job
-  re-checks against a real run every time, so the sentence cannot drift from what ran.
+  re-checks against a real run every time, so the sentence cannot drift from what ran. In
+  backticks, the code is titled with the command that recorded it (harness.provenance).
 - `{{ printed-in: slug/run[:section] ~ text }}`: the versions whose version-matrix cells recorded
   `text` in that run (section), labelled as the version tabs are ("pytest-asyncio 0.24.0 – 0.26.0").
 - `{{ warnings: slug/run }}`: the distinct warnings the pinned cell recorded for that run, counted
@@ -13,10 +14,13 @@ from __future__ import annotations
 
 import re
 
+from harness import provenance
 from harness.compat import sections
 from harness.normalize import REPO
+from harness.recipes import Recipe
 
 TOKEN = re.compile(r"\{\{ recorded: ([\w-]+)/([\w.-]+):(\S+?) \}\}")
+CODE_TOKEN = re.compile(rf"`{TOKEN.pattern}`")
 PRINTED_IN = re.compile(r"\{\{ printed-in: ([\w-]+)/([\w.-]+)(?::(\S+))? ~ (.+?) \}\}")
 WARNINGS = re.compile(r"\{\{ warnings: ([\w-]+)/([\w.-]+) \}\}")
 # A line of its own: the collapsed list of every error line a recipe's runs printed (harness.errorlines).
@@ -87,10 +91,15 @@ def _error_lines(slug: str) -> str:
         raise ProseError(str(error)) from None
 
 
+def shown_value(slug: str, run: str, section: str) -> str:
+    """A token in backticks: the value as code, titled with the command that recorded it (hover)."""
+    return f'`{value(slug, run, section)}`{{title="{provenance.title(Recipe.load(slug).run(run))}"}}'
+
+
 def render(markdown: str, where: str = "") -> str:
     """The page with every token replaced; a bad token raises with the page and line."""
     # ERROR_LINES last: it adds lines, and the others' errors name lines of the page as written.
-    for pattern, function in ((TOKEN, value), (PRINTED_IN, printed_in), (WARNINGS, warnings),
+    for pattern, function in ((CODE_TOKEN, shown_value), (TOKEN, value), (PRINTED_IN, printed_in), (WARNINGS, warnings),
                               (ERROR_LINES, _error_lines)):
         def replace(match: re.Match, function=function, text=markdown) -> str:
             try:

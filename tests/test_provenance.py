@@ -72,3 +72,12 @@ def test_dev_recipe_runs_a_run_and_compares_it_with_its_recording(base_url, caps
 def test_dev_recipe_says_what_exists(argv, line, capsys):
     assert reproduce.main(argv) == 2
     assert capsys.readouterr().err.startswith(line)
+
+
+def test_an_outcome_in_prose_is_titled_with_its_command_too():
+    from harness import prose
+
+    shown = prose.render("passes: `{{ recorded: missing-table/broken-create-passes:outcome }}`.")
+    outcome = prose.value("missing-table", "broken-create-passes", "outcome")
+    assert shown == (f'passes: `{outcome}`{{title="pytest test_create.py → passed · '
+                     './dev recipe missing-table broken-create-passes"}.')
