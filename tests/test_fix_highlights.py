@@ -1,0 +1,32 @@
+"""A fix shows what it changes: a block that shows an overlay's file which replaces its base project's
+file highlights the lines that differ from it, computed from the diff (harness/changes.py)."""
+
+from harness import changes
+from harness.fences import all_pages
+from harness.provenance import FENCE
+
+FIX_BLOCKS = [(page, match) for page in all_pages() for match in FENCE.finditer(page.read_text())
+              if changes.highlighted(match["body"]) is not None]
+
+
+def test_every_block_that_shows_a_fix_file_highlights_what_it_changes():
+    assert len(FIX_BLOCKS) > 20
+    unchanged = [f"{page.name}: {match['body'].split()[1]}" for page, match in FIX_BLOCKS
+                 if not changes.highlighted(match["body"])]
+    assert unchanged == [], "a fix's block that shows none of its changes"
+
+
+def test_the_highlighted_lines_are_the_fixs_own():
+    body = '--8<-- "snippets/cached-statement/fixed/test_migration.py"\n'
+    shown = changes._unmarked(changes.REPO / "snippets/cached-statement/fixed/test_migration.py")
+    marked = [shown[n - 1] for n in changes.highlighted(body)]
+    assert any("reload_schema_state()" in line for line in marked)  # the fix itself
+    assert not any(line.startswith(("import", "from")) for line in marked)  # shared with broken/
+
+
+def test_a_section_is_counted_from_its_first_shown_line(build):
+    one = '```python\n--8<-- "snippets/cached-statement/fixed/test_migration.py:fixed"\n```'
+    section = changes.highlighted(one.splitlines()[1] + "\n")
+    assert changes.with_highlights(one).splitlines()[0] == f'```python hl_lines="{changes._ranges(section)}"'
+    site, _ = build
+    assert 'class="hll"' in (site / "errors" / "cached-statement" / "index.html").read_text()
