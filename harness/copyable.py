@@ -19,9 +19,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from harness.fences import INCLUDE, all_fences
 from harness.normalize import REPO

@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="./dev drift", description=__doc__.split("\n\n")[0])
     parser.add_argument("--pin", action="append", default=[], metavar="NAME==VERSION",
                         help="this version instead of the newest (simulates a release)")
-    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT, help=f"where to write it")
+    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT, help="where to write it")
     args = parser.parse_args(argv)
     matrix = Matrix.load()
     pinned = load_result(PINNED)

@@ -33,7 +33,7 @@ from harness import load, pgserver
 from harness.dburl import DatabaseURL
 from harness.guards import is_test_database
 from harness.normalize import REPO, normalize
-from harness.recipes import LEAKY_ENV, OUTCOME_LINE
+from harness.recipes import OUTCOME_LINE, scrubbed_environ
 
 OUT = REPO / "isolation"
 STRATEGY_DIR = OUT / "strategies"
@@ -88,9 +88,8 @@ def write_project(folder: Path, strategy: str) -> None:
 def run_pytest(folder: Path, url: DatabaseURL, tests: int, timeout: float,
                label: str = "") -> tuple[int | None, list[str]]:
     """pytest in `folder` with a JUnit report; killed after `timeout` (returncode None)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(LEAKY_ENV)}
-    env.update(TEST_DATABASE_URL=str(url), ISOLATION_TESTS=str(tests), PYTHONDONTWRITEBYTECODE="1",
-               PY_COLORS="0", NO_COLOR="1")
+    env = scrubbed_environ(TEST_DATABASE_URL=str(url), ISOLATION_TESTS=str(tests), PYTHONDONTWRITEBYTECODE="1",
+                           PY_COLORS="0", NO_COLOR="1")
     # xunit1: JUnit reports keep record_property's properties without a warning about them.
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--tb=line", "-rN",
                "--color=no", "--junitxml=junit.xml", "-o", "junit_family=xunit1"]
@@ -201,8 +200,7 @@ def probe_cleanup_test_tables(url: DatabaseURL) -> dict:
         for name, source in load.loaded_files().items():
             Path(tmp, name).write_bytes(source.read_bytes())
         Path(tmp, PROBE.name).write_bytes(PROBE.read_bytes())
-        env = {k: v for k, v in os.environ.items() if not k.startswith(LEAKY_ENV)}
-        env.update(TEST_DATABASE_URL=str(url), PYTHONDONTWRITEBYTECODE="1")
+        env = scrubbed_environ(TEST_DATABASE_URL=str(url), PYTHONDONTWRITEBYTECODE="1")
         proc = subprocess.run([sys.executable, PROBE.name], cwd=tmp, env=env, capture_output=True,
                               text=True, timeout=120, stdin=subprocess.DEVNULL)
     if proc.returncode != 0:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from harness import pgserver
 from harness.normalize import REPO
-from harness.recipes import LEAKY_ENV, LOG_RECORD, OUTCOME_LINE, Recipe
+from harness.recipes import LOG_RECORD, OUTCOME_LINE, Recipe, scrubbed_environ
 
 OUT = REPO / "load"
 LAST_RUN, FIGURES = OUT / "last-run.json", OUT / "figures.md"
@@ -143,8 +143,7 @@ class PeakClients(threading.Thread):
 
 def run_pytest(folder: Path, url: str, timeout: float) -> tuple[int, list[str]]:
     """pytest in `folder`, its output streamed and 10% steps printed; killed after `timeout`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(LEAKY_ENV)}
-    env.update(TEST_DATABASE_URL=url, PYTHONDONTWRITEBYTECODE="1", PY_COLORS="0", NO_COLOR="1")
+    env = scrubbed_environ(TEST_DATABASE_URL=url, PYTHONDONTWRITEBYTECODE="1", PY_COLORS="0", NO_COLOR="1")
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--tb=short", "-rfE",
                "--color=no", "--junitxml=junit.xml",
                # Live WARNING logs: a connection error DataFlow logs and swallows is counted too.

@@ -67,7 +67,7 @@ def run_recipe(slug: str, run_name: str) -> None:
     run = Recipe.load(slug).run(run_name)
     result = execute_once(run, _base)  # in the test job: once, shared with the recipe tests
     print(f"pytest ended: {result.outcome} (expected: {run.outcome})")
-    print(result.recorded.replace(f"--8<-- [", "# [").rstrip())
+    print(result.recorded.replace("--8<-- [", "# [").rstrip())
 
 
 def literals_json() -> str:

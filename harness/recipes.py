@@ -235,6 +235,12 @@ def command(run: Run, python: str | Path = "python") -> list[str]:
     return [str(python), "-m", "pytest", *PYTEST_ARGS, *run.args]
 
 
+def scrubbed_environ(**settings: str) -> dict[str, str]:
+    """The one environment policy for every pytest (and helper Python) the harness and the tests start:
+    this process's environment without LEAKY_ENV, then `settings`."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith(LEAKY_ENV)}, **settings}
+
+
 def environment(run: Run, url: DatabaseURL) -> dict[str, str]:
     """What a run sets in pytest's environment, over the caller's (minus LEAKY_ENV)."""
     env = dict(TEST_DATABASE_URL=str(url), PYTHONDONTWRITEBYTECODE="1", COLUMNS="120",
@@ -261,8 +267,7 @@ def execute(run: Run, base: DatabaseURL, python: str | Path = sys.executable, ke
     with (nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory(prefix=f"recipe-{run.recipe.slug}-")) as tmp, \
             database_for(run, base) as (url, literals):
         materialise(run, Path(tmp))
-        env = {k: v for k, v in os.environ.items() if not k.startswith(LEAKY_ENV)}
-        env.update(environment(run, url))
+        env = scrubbed_environ(**environment(run, url))
         try:
             proc = subprocess.run(
                 command(run, python), cwd=tmp, env=env,

@@ -25,7 +25,7 @@ from harness import database, pgserver, recipes
 from harness.database import _run
 from harness.dburl import DatabaseURL
 from harness.normalize import REPO
-from harness.recipes import LEAKY_ENV, Recipe, Run, execute
+from harness.recipes import Recipe, execute, scrubbed_environ
 
 # A failed test's whole report is one line, and says where to look.
 ONE_LINE = re.compile(r"^[^\n]*(unreachable|cannot use the test database)[^\n]*connection-refused[^\n]*$")
@@ -33,8 +33,9 @@ PER_TEST_LIMIT = 5.0  # seconds; the issue's bound for a test that finds the ser
 
 
 def clean_env(**more) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith((*LEAKY_ENV, database.OWNER_ENV))}
-    return {**env, "PYTHONDONTWRITEBYTECODE": "1", **more}
+    env = scrubbed_environ(PYTHONDONTWRITEBYTECODE="1", **more)
+    env.pop(database.OWNER_ENV, None)  # the job under test owns what it makes, not this one
+    return env
 
 
 def harness_databases(url) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from harness.fences import all_fences, all_pages, fences, outside_includes
 from harness.filelock import exclusive
 from harness.normalize import normalize
-from harness.recipes import LEAKY_ENV
+from harness.recipes import scrubbed_environ
 
 FENCES = all_fences()
 # Blocks marked not to run. Raise this only with a reason a reader would accept.
@@ -55,9 +55,8 @@ def console_steps(code):
 def test_console_block_output_is_real(fence, base_url, tmp_path, update_recorded):
     # `python` and `pytest` in a block are the project's own (.venv), as for a reader who activated it.
     path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
-    env = {**os.environ, "TEST_DATABASE_URL": str(base_url), "PGCONNECT_TIMEOUT": "5", "PATH": path,
-           "NO_COLOR": "1", "PY_COLORS": "0", "COLUMNS": "80"}
-    env = {k: v for k, v in env.items() if not k.startswith(LEAKY_ENV)}
+    env = scrubbed_environ(TEST_DATABASE_URL=str(base_url), PGCONNECT_TIMEOUT="5", PATH=path,
+                           NO_COLOR="1", PY_COLORS="0", COLUMNS="80")
     shown = []
     for command, expected in console_steps(fence.code):
         proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, timeout=120,
@@ -100,6 +99,6 @@ def test_config_blocks_are_accepted_by_pytest(tmp_path):
         proc = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
             cwd=project, capture_output=True, text=True, timeout=120,
-            env={k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
+            env=scrubbed_environ(),  # CI, BUILD_NUMBER: pytest behaves otherwise on CI
         )
         assert proc.returncode == 0, f"{fence.id}: pytest rejected it:\n{proc.stdout}{proc.stderr}"
