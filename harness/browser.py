@@ -6,7 +6,7 @@ talk to it one JSON line at a time (`Browser`). Its requests:
 
     {"open": "errors/x/"}   -> {"status": 200, "title": "...", "text": "...", "images": 2,
                                 "problems": [...], "access": [...]}
-        "access": axe-core's serious and critical accessibility violations, one line each
+        "access": axe-core's accessibility violations, of any impact, one line each
         with "width": 390 (and "height"), at that viewport size, and "wider": whether the page
         scrolls sideways; with "screenshot": "a/b.png", a full-page screenshot saved there
     {"search": "text"}      -> {"results": ["errors/x/", ...], "problems": [...]}
@@ -148,12 +148,12 @@ class _Session:
 
 
 def _violations(page) -> list[str]:
-    """axe-core's serious and critical findings (the axe.min.js that axe-playwright-python ships)."""
+    """axe-core's findings, minor to critical (the axe.min.js that axe-playwright-python ships)."""
     from axe_playwright_python.sync_playwright import Axe
 
     found = Axe().run(page).response["violations"]
     return [f"{v['impact']} {v['id']}: {len(v['nodes'])} element(s), first {v['nodes'][0]['html'][:120]}"
-            for v in found if v["impact"] in ("serious", "critical")]
+            for v in found]
 
 
 def _copy(page) -> dict:
