@@ -15,9 +15,11 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 
 import asyncpg
 
@@ -139,9 +141,14 @@ def fresh_database(base: DatabaseURL):
 
     async def create():
         connection = await _connect(base)
+        pending = _pending(name)
         try:
+            # CREATE and COMMENT cannot share a transaction: a server that dies between them would
+            # leave a database without the note sweep() goes by. The note on this host goes first.
+            pending.write_text(str(_owner()))
             await connection.execute(f'CREATE DATABASE "{name}"')
             await connection.execute(f"COMMENT ON DATABASE \"{name}\" IS '{_made_by(_owner())}'")
+            pending.unlink()
         except asyncpg.InsufficientPrivilegeError:
             raise DatabaseUnavailable(
                 f"role {base.user!r} of {base.masked} needs CREATEDB: each recipe run gets its own database"
@@ -154,6 +161,17 @@ def fresh_database(base: DatabaseURL):
         yield base.with_(database=name)
     finally:
         drop(base, name)
+
+
+def _pending_folder() -> Path:
+    """Where this host notes each database about to be made, until its comment is on it."""
+    folder = Path(tempfile.gettempdir()) / f"dataflow-guide-pending-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _pending(name: str) -> Path:
+    return _pending_folder() / name
 
 
 def drop(base: DatabaseURL, name: str) -> None:
@@ -203,16 +221,31 @@ def sweep(base: DatabaseURL, owner: int | None = None) -> list[str]:
             await connection.close()
         return rows
 
+    def ours(pid: int) -> bool:
+        return pid == owner if owner is not None else not _alive(pid)
+
     here = socket.gethostname()
     dropped = []
-    for row in _run(run()):
+    rows = _run(run())
+    for row in rows:
         made = _MADE_BY.fullmatch(row["note"] or "")
         if not made or made.group(1) != here or not row["datname"].startswith(base.database + "_r"):
             continue
-        pid = int(made.group(2))
-        if (pid == owner) if owner is not None else not _alive(pid):
+        if ours(int(made.group(2))):
             drop(base, row["datname"])
             dropped.append(row["datname"])
+    # Noted on this host but never commented: its maker died between CREATE and COMMENT.
+    names = {row["datname"] for row in rows}
+    for pending in sorted(_pending_folder().glob(f"{base.database}_r*")):
+        try:
+            pid = int(pending.read_text() or 0)
+        except (OSError, ValueError):
+            continue
+        if ours(pid):
+            if pending.name in names and pending.name not in dropped:
+                drop(base, pending.name)
+                dropped.append(pending.name)
+            pending.unlink(missing_ok=True)
     return dropped
 
 

@@ -65,6 +65,32 @@ def test_fresh_database_is_dropped_afterwards(base_url):
         database.check(url)
 
 
+def test_a_database_made_without_its_comment_is_swept_once_its_maker_is_dead(base_url):
+    """The server died between CREATE DATABASE and COMMENT (test_faults crashes it mid-job): the
+    database has no note, but its name was noted on this host first, with its maker's pid."""
+    import asyncio
+    import subprocess
+    import sys
+
+    import asyncpg
+
+    maker = subprocess.Popen([sys.executable, "-c", "pass"])
+    maker.wait()  # a pid that no longer runs
+    name = f"{base_url.database}_r{maker.pid:08x}"
+    database._pending(name).write_text(str(maker.pid))
+
+    async def create_without_comment():
+        connection = await asyncpg.connect(str(base_url))
+        await connection.execute(f'CREATE DATABASE "{name}"')
+        await connection.close()
+
+    asyncio.run(create_without_comment())
+    assert name in database.sweep(base_url)
+    with pytest.raises(database.DatabaseUnavailable, match="does not exist"):
+        database.check(base_url.with_(database=name))
+    assert not database._pending(name).exists()
+
+
 def test_a_run_with_requires_belongs_only_where_it_holds():
     from harness.recipes import Recipe, Run
 
