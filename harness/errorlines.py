@@ -25,13 +25,13 @@ CONCRETE = {"<port>": "5434", "0x<addr>": "0x7f3a2c1d0e80", "<line>": "42", "<pr
 
 def texts(slug: str) -> list[str]:
     """Everything the slug's runs printed: its recordings, version variants and notebook outputs."""
-    from harness import notebooks
+    from harness import notebook_runner
 
     found = [p.read_text() for p in sorted((REPO / "snippets" / slug / "recorded").glob("*.txt"))]
     found += [p.read_text() for p in sorted((REPO / "matrix" / "variants" / slug).glob("*.md"))]
     notebook = REPO / "notebooks" / f"{slug}.ipynb"
     if notebook.exists():
-        for cell in notebooks.read(notebook).cells:
+        for cell in notebook_runner.read(notebook).cells:
             for output in cell.get("outputs", []):
                 found.append("".join(output.get("text", "")) + "".join(output.get("traceback", [])))
                 found.append("".join(output.get("data", {}).get("text/plain", "")))

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from harness import database, pgserver
-from harness.notebooks import NOTEBOOKS, kernelspec
+from harness.notebook_runner import NOTEBOOKS, kernelspec
 
 # JupyterLab runs from a venv of its own; its kernels run this Python, beside the recipes (pyproject.toml).
 LAB_PYTHON = Path(sys.prefix) / "lab" / "bin" / "python"

@@ -39,7 +39,7 @@ RESULTS = REPO / "matrix" / "results"
 NOTEBOOKS = REPO / "notebooks"
 # What a recording depends on besides the recipe itself.
 RUN_HARNESS = ["recipes.py", "normalize.py", "database.py", "pgserver.py", "dburl.py"]
-NOTEBOOK_HARNESS = RUN_HARNESS + ["notebook.py", "notebooks.py"]
+NOTEBOOK_HARNESS = RUN_HARNESS + ["notebook.py", "notebook_runner.py"]
 WORKERS = int(os.environ.get("MATRIX_WORKERS", "3"))  # subprocesses wait on PostgreSQL: 3 fill 2 cores
 
 
@@ -125,7 +125,7 @@ def record_run(run: Run, base, python: Path) -> dict:
 def record_notebook(path: Path, python: Path) -> dict:
     from nbclient.exceptions import CellExecutionError
 
-    from harness.notebooks import comparable, execute as execute_notebook
+    from harness.notebook_runner import comparable, execute as execute_notebook
 
     try:
         cells = comparable(execute_notebook(path, python))
@@ -148,7 +148,7 @@ def diff(recorded: str, actual: str, label: str) -> str:
 def recorded_notebook(slug: str) -> list:
     import nbformat
 
-    from harness.notebooks import comparable
+    from harness.notebook_runner import comparable
 
     return comparable(nbformat.read(NOTEBOOKS / f"{slug}.ipynb", as_version=4))
 

@@ -24,12 +24,12 @@ def on_pre_build(config):
 
 @event_priority(100)  # before mkdocs-jupyter's on_files, which turns .ipynb files into pages
 def on_files(files, config):
-    from harness import notebooks
+    from harness import notebook_runner
 
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         try:
-            notebooks.read(notebook)
-        except notebooks.NotebookError as error:
+            notebook_runner.read(notebook)
+        except notebook_runner.NotebookError as error:
             raise PluginError(str(error)) from None
         files.append(File(
             f"notebooks/{notebook.name}", src_dir=str(ROOT), dest_dir=config["site_dir"],

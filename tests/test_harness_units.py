@@ -131,7 +131,7 @@ def test_extract_keeps_the_error_of_a_conftest_that_does_not_import():
 def test_a_print_flushed_in_two_messages_is_one_output():
     import nbformat
 
-    from harness.notebooks import _coalesced
+    from harness.notebook_runner import _coalesced
 
     split = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in ("connected:", " True\n")]
     (merged,) = _coalesced(split)

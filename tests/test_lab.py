@@ -26,7 +26,7 @@ import pytest
 import websocket
 
 from harness import database
-from harness.notebooks import (CELL_TIMEOUT, LITERALS_PROBE, NOTEBOOKS, comparable, normalized, read,
+from harness.notebook_runner import (CELL_TIMEOUT, LITERALS_PROBE, NOTEBOOKS, comparable, normalized, read,
                                save)
 from harness.normalize import REPO
 from harness.pgserver import free_port

@@ -10,7 +10,7 @@ import pytest
 
 from harness import compat
 from harness.matrix import notebook_inputs, recipe_inputs
-from harness.notebooks import all_notebooks
+from harness.notebook_runner import all_notebooks
 from harness.recipes import all_recipes
 from harness.versions import PINNED, Matrix, canonical, installed_versions
 

@@ -9,7 +9,7 @@ import pytest
 
 import harness.notebook
 from harness import nbtext
-from harness.notebooks import all_notebooks
+from harness.notebook_runner import all_notebooks
 
 NOTEBOOKS = all_notebooks()
 REWRITE = "./dev update rewrites it (or edit the .ipynb in ./dev lab, which saves both)"

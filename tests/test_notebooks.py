@@ -3,7 +3,7 @@
 import pytest
 
 from harness.database import check
-from harness.notebooks import NotebookError, all_notebooks, comparable, execute, read, save
+from harness.notebook_runner import NotebookError, all_notebooks, comparable, execute, read, save
 from test_lab import SLUG  # the one notebook it runs
 
 NOTEBOOKS = all_notebooks()

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from mkdocs.exceptions import PluginError
 
-from harness import fences, mkdocs_hooks, notebooks, recipes
+from harness import fences, mkdocs_hooks, notebook_runner, recipes
 from harness.recipes import Recipe, RecipeError
 
 GOOD = """\
@@ -88,10 +88,10 @@ def test_invalid_toml_names_the_line(tmp_path, monkeypatch):
 def test_a_notebook_that_is_not_json_names_line_and_column(tmp_path, monkeypatch, capsys):
     path = tmp_path / "broken.ipynb"
     path.write_text('{\n "cells": [\n  {"cell_type": "code",}\n ]\n}\n')
-    with pytest.raises(notebooks.NotebookError, match=rf"^{re.escape(str(path))}:3:24: not valid JSON: "):
-        notebooks.read(path)
-    monkeypatch.setattr(notebooks, "NOTEBOOKS", tmp_path)  # ./dev notebook broken
-    assert notebooks.main(["run", "broken"]) == 2
+    with pytest.raises(notebook_runner.NotebookError, match=rf"^{re.escape(str(path))}:3:24: not valid JSON: "):
+        notebook_runner.read(path)
+    monkeypatch.setattr(notebook_runner, "NOTEBOOKS", tmp_path)  # ./dev notebook broken
+    assert notebook_runner.main(["run", "broken"]) == 2
     assert capsys.readouterr().err.startswith(f"{path}:3:24: ")
     (tmp_path / "notebooks").mkdir()
     path.rename(tmp_path / "notebooks" / path.name)

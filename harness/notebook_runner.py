@@ -1,6 +1,7 @@
-"""Execute the notebooks, compare their outputs with the recorded ones, re-record.
+"""Execute the notebooks from outside, compare their outputs with the recorded ones, re-record.
+(Inside a notebook's kernel, the harness is harness/notebook.py: the names a notebook imports.)
 
-    python -m harness.notebooks run SLUG     execute one and print its cells (./dev notebook)
+    python -m harness.notebook_runner run SLUG     execute one and print its cells (./dev notebook)
 
 A notebook's recorded outputs are what the site shows (mkdocs-jupyter does not execute).
 The test job executes each one with nbclient against the live server and compares, cell by
@@ -182,7 +183,7 @@ def save(nb, path: Path) -> None:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] != "run":
-        print("usage: python -m harness.notebooks run SLUG", file=sys.stderr)
+        print("usage: python -m harness.notebook_runner run SLUG", file=sys.stderr)
         return 2
     path = NOTEBOOKS / f"{argv[1]}.ipynb"
     if not path.exists():
