@@ -12,7 +12,7 @@ from pathlib import Path
 
 from harness.copyable import MARKER
 from harness.normalize import REPO
-from harness.provenance import FENCE
+from harness.provenance import FENCE, with_option
 from harness.recipes import Recipe
 
 PROJECT_FILE = re.compile(r'^[ \t]*--8<-- "snippets/([\w-]+)/([\w.-]+)/([^":]+)(?::([\w.-]+))?"[ \t]*$')
@@ -80,8 +80,7 @@ def with_highlights(markdown: str) -> str:
         lines = highlighted(match["body"])
         if not lines or "hl_lines=" in match["info"]:
             return match[0]
-        info = f'{match["info"].rstrip()} hl_lines="{_ranges(lines)}"'
-        return f'{match["indent"]}{match["fence"]}{info}\n{match["body"]}{match["indent"]}{match["fence"]}'
+        return with_option(match, f'hl_lines="{_ranges(lines)}"')
     return FENCE.sub(add, markdown)
 
 

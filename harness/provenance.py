@@ -38,7 +38,9 @@ def _call(run: Run, env: bool = True) -> str:
 
 def title_of_many(runs: list[Run]) -> str:
     """A block whose lines come from several runs of one recipe, in order."""
-    calls = {_call(run) for run in runs} if len({_call(r) for r in runs}) == 1 else {_call(r, env=False) for r in runs}
+    calls = {_call(run) for run in runs}
+    if len(calls) > 1:  # they differ in their settings only, or in more
+        calls = {_call(run, env=False) for run in runs}
     call = calls.pop() if len(calls) == 1 else "pytest"
     outcomes = {run.outcome for run in runs}
     ending = f" → {outcomes.pop()}" if len(outcomes) == 1 else ""
@@ -69,10 +71,14 @@ def titled(markdown: str) -> str:
         runs = runs_shown(match["body"])
         if not runs or "title=" in match["info"]:
             return match[0]
-        shown = title(runs[0]) if len(runs) == 1 else title_of_many(runs)
-        info = f'{match["info"].strip() or "text"} title="{shown}"'
-        return f'{match["indent"]}{match["fence"]}{info}\n{match["body"]}{match["indent"]}{match["fence"]}'
+        return with_option(match, f'title="{title(runs[0]) if len(runs) == 1 else title_of_many(runs)}"')
     return FENCE.sub(add_title, markdown)
+
+
+def with_option(match: re.Match, option: str) -> str:
+    """A FENCE match written again with `option` added to its info line (and `text` if it named no language)."""
+    info = f'{match["info"].strip() or "text"} {option}'
+    return f'{match["indent"]}{match["fence"]}{info}\n{match["body"]}{match["indent"]}{match["fence"]}'
 
 
 def on_page_markdown(markdown, page, config, files):

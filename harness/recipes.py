@@ -50,6 +50,15 @@ PYTEST_ARGS = ["-p", "no:cacheprovider", "-q", "--tb=short", "--no-header", "--c
                "-o", f"faulthandler_timeout={RUN_TIMEOUT - 60}"]
 OUTCOMES = {"passed": 0, "failed": 1, "interrupted": 2, "internal-error": 3, "usage-error": 4,
             "no-tests": 5}
+# What TEST_DATABASE_URL points at, by a run's `database`: each made from a fresh database (database_for).
+DATABASES = {
+    "live": "a fresh database for this run, dropped afterwards",
+    "superuser": "a fresh database, as the run's own server's superuser",
+    "closed-port": "a fresh database's URL with a port where nothing listens",
+    "silent-port": "a fresh database's URL with a port that accepts and never answers",
+    "wrong-password": "a fresh database's URL with a wrong password",
+    "missing-database": "a database that does not exist, on the live server",
+}
 # Environment a recipe must not inherit from the pytest that runs it.
 # CI and BUILD_NUMBER make pytest print full assertion diffs: a recording must not depend on them.
 LEAKY_ENV = ("PYTEST_", "PYTHONPATH", "COV_", "_PYTEST", "FORCE_COLOR", "CLICOLOR", "CI", "BUILD_NUMBER")
@@ -165,6 +174,8 @@ def _check(data: dict, folder: Path) -> None:
             raise ValueError(f"{where}: needs a name and a project")
         if run["project"] not in projects:
             raise ValueError(f"{where}: project {run['project']!r} is not in [projects] ({', '.join(projects)})")
+        if run.get("database", "live") not in DATABASES:
+            raise ValueError(f"{where}: database {run['database']!r} is not one of {', '.join(DATABASES)}")
         if run.get("outcome", "failed") not in OUTCOMES:
             raise ValueError(f"{where}: outcome {run['outcome']!r} is not one of {', '.join(OUTCOMES)}")
         if run["name"] in names:

@@ -18,7 +18,7 @@ from pathlib import Path
 from harness import database
 from harness.dburl import DatabaseURL
 from harness.normalize import REPO
-from harness.recipes import Recipe, RecipeError, Run, all_recipes, command, environment, execute
+from harness.recipes import DATABASES, Recipe, RecipeError, Run, all_recipes, command, environment, execute
 from harness.runcache import execute_once
 
 
@@ -30,8 +30,8 @@ def describe(run: Run) -> list[str]:
         lines.append(f"  {name:<28} from {source.relative_to(REPO).parent}/")
     env = environment(run, DatabaseURL.parse("postgresql://user:***@host:5432/a_fresh_test_database"))
     shown = {k: v for k, v in env.items() if k != "TEST_DATABASE_URL"}
-    lines.append(f"database: {run.database}" + (f", on a server of its own with {run.server}" if run.server else "")
-                 + " (TEST_DATABASE_URL: a fresh database for this run, dropped afterwards)")
+    lines.append(f"TEST_DATABASE_URL: {DATABASES[run.database]}"
+                 + (f", on a server of its own with {run.server}" if run.server else ""))
     lines.append("environment: " + " ".join(f"{k}={shlex.quote(v)}" for k, v in shown.items()))
     lines.append("command: " + shlex.join(command(run)))
     return lines

@@ -80,6 +80,11 @@ def test_an_unknown_outcome_names_the_allowed_ones(tmp_path, monkeypatch):
     assert "run 'second': outcome 'pased' is not one of passed, failed, interrupted" in message
 
 
+def test_an_unknown_database_names_the_run_and_the_choices(tmp_path, monkeypatch):
+    message = error_of(tmp_path, monkeypatch, GOOD.replace('outcome = "passed"', 'database = "closed"'))
+    assert "run 'second': database 'closed' is not one of live, superuser, closed-port" in message
+
+
 def test_invalid_toml_names_the_line(tmp_path, monkeypatch):
     message = error_of(tmp_path, monkeypatch, GOOD.replace('name = "second"', 'name = second'))
     assert "(at line 10, column 8)" in message
