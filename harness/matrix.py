@@ -60,10 +60,25 @@ def cell_key(matrix: Matrix, cell: Cell) -> bytes:
     return cell.lock.read_bytes() + json.dumps(matrix.postgres[cell.postgres]).encode() + sys.version.encode()
 
 
+def _as_loaded(recipe: Recipe) -> bytes:
+    """recipe.toml as the loader reads it: its projects, and its runs with every setting (defaults filled
+    in). Comments, layout and texts that change no run (`about`) leave it the same."""
+    def settings(table: dict) -> dict:
+        return {key: value for key, value in table.items() if key not in ("recipe", "about")}
+
+    return json.dumps({"projects": {name: settings(spec) for name, spec in recipe.projects.items()},
+                       "runs": [settings(vars(run)) for run in recipe.runs], "tabs": recipe.tabs},
+                      sort_keys=True).encode()
+
+
 def recipe_inputs(recipe: Recipe) -> str:
-    """The recipe as a reader sees it (its files, not its recordings): the test job checks that
-    the data is for the recipes as they are."""
-    return _digest(*_files(recipe.root, skip=("recorded",)))
+    """The recipe as it runs (its project files and its runs as loaded, not its recordings): the
+    test job checks that the data is for the recipes as they are."""
+    return _digest(*_recipe_parts(recipe))
+
+
+def _recipe_parts(recipe: Recipe) -> list[bytes]:
+    return [_as_loaded(recipe), *_files(recipe.root, skip=("recorded", "recipe.toml"))]
 
 
 def notebook_inputs(path: Path) -> str:
@@ -71,7 +86,8 @@ def notebook_inputs(path: Path) -> str:
     and its recipe. Not its prose, outputs or metadata, which change no run."""
     cells = [["".join(c["source"]), c.get("metadata", {}).get("tags", [])]
              for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
-    return _digest(json.dumps(cells).encode(), *_files(REPO / "snippets" / path.stem, skip=("recorded",)))
+    recipe = Recipe.load(path.stem) if (REPO / "snippets" / path.stem / "recipe.toml").is_file() else None
+    return _digest(json.dumps(cells).encode(), *(_recipe_parts(recipe) if recipe else []))
 
 
 def cache_key(inputs: str, key: bytes, harness: list[str]) -> str:

@@ -161,6 +161,26 @@ def test_a_notebooks_matrix_inputs_are_its_code_not_its_prose_or_outputs(tmp_pat
     assert inputs(tags=["raises-exception"]) != same
 
 
+def test_a_recipes_matrix_inputs_are_its_runs_and_files_not_its_comments(tmp_path):
+    """Rewording recipe.toml's comments must not cost a matrix re-run; changing a setting or a file must."""
+    from harness.matrix import recipe_inputs
+    from harness.recipes import Recipe
+
+    (tmp_path / "r" / "broken").mkdir(parents=True)
+    (tmp_path / "r" / "broken" / "test_x.py").write_text("def test_x(): pass\n")
+
+    def inputs(toml: str) -> str:
+        (tmp_path / "r" / "recipe.toml").write_text(toml)
+        return recipe_inputs(Recipe.load("r", snippets=tmp_path))
+
+    run = '[[runs]]\nname = "a"\nproject = "broken"\noutcome = "passed"\n'
+    same = inputs("[projects]\nbroken = {}\n" + run)
+    assert inputs("# a comment\n[projects]\nbroken = {}  # the project\n\n" + run) == same
+    assert inputs("[projects]\nbroken = {}\n" + run.replace('"passed"', '"failed"')) != same
+    (tmp_path / "r" / "broken" / "test_x.py").write_text("def test_x(): assert 0\n")
+    assert inputs("[projects]\nbroken = {}\n" + run) != same
+
+
 def test_page_weight_counts_the_html_and_each_file_it_loads_once(tmp_path):
     """`./dev bench`'s site weight: a page's stylesheets, scripts and images, not the pages it links."""
     from harness.bench import page_weight, site_weight
