@@ -1,4 +1,4 @@
-"""Fixtures shared by the tests of the built site."""
+"""Fixtures shared by the tests of the built site, and what `-k SLUG` selects."""
 
 import json
 import os
@@ -9,8 +9,25 @@ from types import SimpleNamespace
 
 import pytest
 
+from harness import catalogue
+from harness.errata import Claim
 from harness.filelock import exclusive
 from harness.normalize import REPO
+
+
+def pytest_collection_modifyitems(items):
+    """`./dev test SLUG` selects with `-k SLUG`: a test of an errata claim or of a find-your-error row
+    is about the errors the catalogue files it under, though its id does not name them."""
+    about: dict[str, set[str]] = {}
+    for entry in catalogue.entries():
+        for claim in entry.claims:
+            about.setdefault(claim, set()).add(entry.slug)
+    for item in items:
+        for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+            if isinstance(value, Claim):
+                item.extra_keyword_matches.update(about.get(value.id, ()))
+            elif isinstance(value, catalogue.Row):
+                item.extra_keyword_matches.add(value.page.removeprefix("errors/"))
 
 
 HOSTING = ("SITE_URL", "REPO_URL")  # mkdocs.yml reads them; the publishing workflow sets them

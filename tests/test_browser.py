@@ -89,12 +89,12 @@ def not_shown(notebook, text: str) -> tuple[list[str], int]:
     return missing, sum("image/png" in o.get("data", {}) for o in outputs)
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[pasted_text(r["seen"])[:60] for r in ROWS])
+@pytest.mark.parametrize("row", ROWS, ids=[pasted_text(r.seen)[:60] for r in ROWS])
 def test_search_box_lists_the_page_of_a_pasted_error_first(browser, row):
     """The first result about any error is about this one, as in test_search's emulation."""
-    answer = browser.ask(search=pasted_text(row["seen"]))
+    answer = browser.ask(search=pasted_text(row.seen))
     errors = [error_of(path) for path in answer["results"] if error_of(path)]
-    assert errors and errors[0] == error_of(row["page"]), answer["results"][:5]
+    assert errors and errors[0] == error_of(row.page), answer["results"][:5]
     assert answer["problems"] == []
 
 
@@ -122,8 +122,8 @@ def test_a_missing_address_gets_the_404_page_whole(browser):
 
 
 def test_the_404_pages_search_form_finds_the_page_of_a_pasted_error(browser):
-    row = next(r for r in ROWS if error_of(r["page"]) == "cached-statement")
-    answer = browser.ask(search=pasted_text(row["seen"]), **{"from": MISSING})
+    row = next(r for r in ROWS if error_of(r.page) == "cached-statement")
+    answer = browser.ask(search=pasted_text(row.seen), **{"from": MISSING})
     assert answer["status"] == 404 and only_its_own_404(browser, answer, MISSING) == [], answer
     errors = [error_of(path) for path in answer["results"] if error_of(path)]
     assert errors and errors[0] == "cached-statement", answer["results"][:5]

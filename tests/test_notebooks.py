@@ -27,10 +27,3 @@ def test_notebook_matches_recording(path, update_recorded, base_url, tmp_path):
         save(executed, path)
         recorded = read(path)
     assert comparable(executed) == comparable(recorded), f"{path.name}: ./dev update re-records"
-
-
-def test_every_error_page_has_a_notebook():
-    from harness.normalize import REPO
-
-    errors = {page.stem for page in (REPO / "docs" / "errors").glob("*.md")}
-    assert errors == {p.stem for p in NOTEBOOKS}

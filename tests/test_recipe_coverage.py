@@ -1,5 +1,6 @@
 """The coverage gate: no recipe file, project or recording goes untested or unshown."""
 
+from harness import catalogue
 from harness.fences import INCLUDE, all_fences, all_pages, bare_includes
 from harness.recipes import SNIPPETS, all_recipes
 from harness.normalize import REPO
@@ -13,11 +14,6 @@ INCLUDED = {
 INCLUDED |= {m.group(2).split(":")[0] for path in list(INCLUDED) if path.startswith("matrix/fixes/")
              if (REPO / path).exists() for m in map(INCLUDE.match, (REPO / path).read_text().splitlines()) if m}
 VERSIONS = installed_versions()
-
-
-def test_every_snippet_folder_is_a_recipe():
-    folders = {p.name for p in SNIPPETS.iterdir() if p.is_dir()}
-    assert folders == {r.slug for r in RECIPES}
 
 
 def test_every_project_folder_is_declared_and_run():
@@ -35,16 +31,10 @@ def test_every_recording_belongs_to_a_run():
         assert recorded == {run.recorded_path.name for run in recipe.runs if run.applies(VERSIONS)}, recipe.slug
 
 
-def page_of(recipe):
-    """An error's recipe belongs to docs/errors/<slug>.md, a guide's to docs/guides/<slug>.md."""
-    pages = [REPO / "docs" / kind / f"{recipe.slug}.md" for kind in ("errors", "guides")]
-    return next((page for page in pages if page.exists()), None)
-
-
 def test_every_recipe_has_a_page_that_shows_it():
     """Its code and its output: a recording, or version tabs rendered from the matrix's recordings."""
     for recipe in RECIPES:
-        assert page_of(recipe), f"{recipe.slug} has no page"
+        assert catalogue.entry(recipe.slug).page.is_file(), f"{recipe.slug} has no page"
         shown = {p for p in INCLUDED if p.startswith(f"snippets/{recipe.slug}/")}
         rendered = {p for p in INCLUDED if p.startswith((f"matrix/variants/{recipe.slug}/",
                                                          f"matrix/fixes/{recipe.slug}/"))}

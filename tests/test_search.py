@@ -9,12 +9,11 @@ import re
 
 import pytest
 
-from harness.normalize import REPO
+from harness import catalogue
 from harness.search import SiteSearch
 
 
-ROW = re.compile(r"^\| (?P<seen>.+?) \| \[[^\]]+\]\((?P<page>errors/[\w-]+)\.md(?:#[\w-]+)?\) \|$")
-ROWS = [m.groupdict() for m in map(ROW.match, (REPO / "docs" / "index.md").read_text().splitlines()) if m]
+ROWS = catalogue.rows()
 
 
 def pasted_text(seen: str) -> str:
@@ -23,11 +22,6 @@ def pasted_text(seen: str) -> str:
     spans = re.findall(r"`([^`]+)`", seen) or [seen]
     text = " ".join(spans).replace("<...>", " ").replace("...", " ")
     return re.sub(r"(?<=\S):(?=\s|$)", "", text)
-
-
-def test_the_table_has_a_row_for_every_error_page():
-    pages = {page.stem for page in (REPO / "docs" / "errors").glob("*.md")}
-    assert {row["page"].removeprefix("errors/") for row in ROWS} == pages
 
 
 @pytest.fixture(scope="session")  # building the index takes seconds: once per worker
@@ -41,13 +35,13 @@ def error_of(page: str) -> str | None:
     return slug if kind in ("errors", "notebooks") else None
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[pasted_text(r["seen"])[:60] for r in ROWS])
+@pytest.mark.parametrize("row", ROWS, ids=[pasted_text(r.seen)[:60] for r in ROWS])
 def test_pasted_error_finds_its_page(search, row):
     """The first result about any error is about this one, and its page is among the first five."""
-    ranked = search.pages(pasted_text(row["seen"]))
+    ranked = search.pages(pasted_text(row.seen))
     errors = [error_of(page) for page in ranked if error_of(page)]
-    assert errors and errors[0] == error_of(row["page"]), ranked[:5]
-    assert row["page"] + "/" in ranked[:5], ranked[:5]
+    assert errors and errors[0] == error_of(row.page), ranked[:5]
+    assert row.page + "/" in ranked[:5], ranked[:5]
 
 
 @functools.cache
@@ -58,19 +52,19 @@ def recorded_text() -> str:
     return "\n".join(text for slug in sorted(recipe_slugs()) for text in errorlines.texts(slug))
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[pasted_text(r["seen"])[:60] for r in ROWS])
+@pytest.mark.parametrize("row", ROWS, ids=[pasted_text(r.seen)[:60] for r in ROWS])
 def test_every_line_in_the_table_was_printed_by_a_run(row):
     """The table quotes what readers see, so each quoted fragment must be text a run here printed."""
     text = recorded_text()
-    spans = re.findall(r"`([^`]+)`", row["seen"])
+    spans = re.findall(r"`([^`]+)`", row.seen)
     fragments = [f.strip() for span in spans for f in re.split(r"<\.\.\.>|\.\.\.", span) if f.strip()]
     assert fragments and [f for f in fragments if f not in text] == []
 
 
 
 def recipe_slugs() -> set[str]:
-    """Every recipe with recorded runs; each has a notebook or a page of the same name."""
-    return {p.parts[-3] for p in (REPO / "snippets").glob("*/recorded/*.txt")}
+    """Every recipe with recorded runs."""
+    return {e.slug for e in catalogue.entries() if e.recipe and any(e.recipe.root.glob("recorded/*.txt"))}
 
 
 def shape(line: str) -> str:
@@ -84,7 +78,7 @@ def shape(line: str) -> str:
 def summary_spans() -> dict[str, list[list[str]]]:
     """Each error page's first-screen "You see" code spans, split where they elide text."""
     found = {}
-    for page in (REPO / "docs" / "errors").glob("*.md"):
+    for page in (e.page for e in catalogue.errors()):
         summary = page.read_text().split("**The cause:**")[0]
         spans = re.findall(r"`([^`]+)`", summary)
         found[f"errors/{page.stem}/"] = [[f.strip() for f in re.split(r"<\.\.\.>|\.\.\.", span) if f.strip()]
@@ -112,8 +106,7 @@ def recorded_lines() -> dict[str, set[str]]:
 
 def page_of(slug: str) -> str:
     """The page that shows a recipe's runs, as a search result names it."""
-    [page] = (REPO / "docs").glob(f"*/{slug}.md")
-    return f"{page.parent.name}/{slug}/"
+    return catalogue.entry(slug).url
 
 
 RECORDED = recorded_lines()
@@ -123,7 +116,7 @@ def test_each_page_lists_the_error_lines_of_its_runs():
     """The lines the search test below pastes are on the pages, rendered from the recordings."""
     slugs = recipe_slugs()
     missing = sorted(slug for slug in slugs
-                     if f"{{{{ error-lines: {slug} }}}}" not in (REPO / "docs").glob(f"*/{slug}.md").__next__().read_text())
+                     if f"{{{{ error-lines: {slug} }}}}" not in catalogue.entry(slug).page.read_text())
     assert missing == []
 
 
