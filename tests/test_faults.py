@@ -21,7 +21,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from harness import database, pgserver, recipes
+from harness import database, pgserver, recipe_run
 from harness.database import _run
 from harness.dburl import DatabaseURL
 from harness.normalize import REPO
@@ -183,8 +183,8 @@ def test_a_run_that_hangs_says_where(tmp_path, base_url, monkeypatch):
     (tmp_path / "slow" / "sleeper" / "test_hang.py").write_text(
         "import time\n\ndef test_waits_forever():\n"
         "    time.sleep(120)\n")
-    monkeypatch.setattr(recipes, "RUN_TIMEOUT", 8)
-    monkeypatch.setattr(recipes, "PYTEST_ARGS", [*recipes.PYTEST_ARGS[:-1], "faulthandler_timeout=2"])
+    monkeypatch.setattr(recipe_run, "RUN_TIMEOUT", 8)  # where execute() reads them
+    monkeypatch.setattr(recipe_run, "PYTEST_ARGS", [*recipe_run.PYTEST_ARGS[:-1], "faulthandler_timeout=2"])
     result = execute(Recipe.load("slow", snippets=tmp_path).run("hangs"), base_url)
     assert result.returncode == -1
     assert "TIMEOUT after 8s" in result.output

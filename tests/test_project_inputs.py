@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from mkdocs.exceptions import PluginError
 
-from harness import fences, mkdocs_hooks, notebook_runner, recipes
+from harness import fences, mkdocs_hooks, notebook_runner, recipe_model
 from harness.recipes import Recipe, RecipeError
 
 GOOD = """\
@@ -27,7 +27,7 @@ outcome = "passed"
 
 def load(tmp_path, monkeypatch, text, folders=("broken", "fixed")):
     """Recipe `demo` in tmp_path/snippets, with messages relative to tmp_path as if it were the repo."""
-    monkeypatch.setattr(recipes, "REPO", tmp_path)
+    monkeypatch.setattr(recipe_model, "REPO", tmp_path)  # where Recipe.load reads it
     root = tmp_path / "snippets" / "demo"
     for folder in folders:
         (root / folder).mkdir(parents=True)
