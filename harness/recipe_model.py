@@ -1,16 +1,22 @@
 """Recipes as data: small pytest projects that reproduce an error (broken) and fix it (fixed).
 
-snippets/<slug>/recipe.toml names the projects and the runs:
+snippets/<slug>/recipe.toml names the projects and the runs, and says what each is for:
+
+    about = "What this recipe shows"   # optional, like every `about`; shown by ./dev recipe
+
+    [defaults]                      # optional: settings every run has unless it sets its own
+    server = { max_connections = 5 }
 
     [projects]
-    broken = {}
-    fixed = { base = "broken" }     # fixed/ holds only the files that change
+    broken = { about = "..." }
+    fixed = { base = "broken", about = "..." }  # fixed/ holds only the files that change
 
     [[runs]]
     name = "nothing-listening"      # recorded output: recorded/nothing-listening.txt
     project = "broken"
+    outcome = "failed"              # required: how pytest should end (its exit status, by name)
+    about = "..."                   # what the run shows
     database = "closed-port"        # live | closed-port | silent-port | wrong-password | missing-database
-    outcome = "failed"              # pytest's exit status, by name
     server = { max_connections = 5 }  # optional: a dedicated throwaway server with these settings
     args = ["-o", "log_cli=true"]   # optional: more pytest arguments
     logs = true                     # optional: also record log lines and the warnings summary
@@ -45,6 +51,7 @@ DATABASES = {
     "missing-database": "a database that does not exist, on the live server",
 }
 
+
 class RecipeError(ValueError):
     """A recipe.toml the harness cannot use as written; the message starts with the file's path."""
 
@@ -54,8 +61,9 @@ class Run:
     recipe: Recipe
     name: str
     project: str
+    outcome: str
+    about: str = ""
     database: str = "live"
-    outcome: str = "failed"
     server: dict = field(default_factory=dict)
     args: list[str] = field(default_factory=list)
     logs: bool | str = False
@@ -91,6 +99,7 @@ class Recipe:
     # Fixes for different version lines, shown side by side: tab -> run -> files (path:section)
     # the page shows for it; the version matrix labels each tab (harness.compat).
     tabs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    about: str = ""
     snippets: Path = field(default=SNIPPETS, repr=False)  # the folder its folder is in
 
     @property
@@ -107,8 +116,9 @@ class Recipe:
         except (OSError, ValueError) as error:
             shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
             raise RecipeError(f"{shown}: {getattr(error, 'strerror', None) or error}") from None
-        recipe = cls(slug, data["projects"], tabs=data.get("tabs", {}), snippets=snippets)
-        recipe.runs = [Run(recipe, **spec) for spec in data["runs"]]
+        recipe = cls(slug, data["projects"], tabs=data.get("tabs", {}), about=data.get("about", ""),
+                     snippets=snippets)
+        recipe.runs = [Run(recipe, **{**data.get("defaults", {}), **spec}) for spec in data["runs"]]
         return recipe
 
     def run(self, name: str) -> Run:
@@ -126,6 +136,8 @@ class Recipe:
 
 
 RUN_KEYS = [f.name for f in fields(Run) if f.name != "recipe"]
+# What [defaults] may hold: settings, not what names a run or says what it is for.
+DEFAULT_KEYS = [key for key in RUN_KEYS if key not in ("name", "project", "outcome", "about")]
 
 
 def _known(table, keys, where: str) -> None:
@@ -137,12 +149,13 @@ def _known(table, keys, where: str) -> None:
 
 def _check(data: dict, folder: Path) -> None:
     """Raise ValueError at the first thing in a recipe.toml the harness would not use as meant."""
-    _known(data, ["projects", "runs", "tabs"], "top level")
+    _known(data, ["about", "defaults", "projects", "runs", "tabs"], "top level")
     if not isinstance(data.get("projects"), dict) or not isinstance(data.get("runs"), list):
         raise ValueError("needs a [projects] table and [[runs]] entries")
+    _known(data.get("defaults", {}), DEFAULT_KEYS, "[defaults]")
     projects = data["projects"]
     for name, spec in projects.items():
-        _known(spec, ["base"], f"[projects] {name}")
+        _known(spec, ["base", "about"], f"[projects] {name}")
         if spec.get("base", name) not in projects:
             raise ValueError(f"[projects] {name}: base {spec['base']!r} is not in [projects]")
         if not (folder / name).is_dir():
@@ -153,11 +166,14 @@ def _check(data: dict, folder: Path) -> None:
         _known(run, RUN_KEYS, where)
         if "name" not in run or "project" not in run:
             raise ValueError(f"{where}: needs a name and a project")
+        if "outcome" not in run:
+            raise ValueError(f"{where}: needs an outcome, how pytest should end ({', '.join(OUTCOMES)})")
+        run = {**data.get("defaults", {}), **run}
         if run["project"] not in projects:
             raise ValueError(f"{where}: project {run['project']!r} is not in [projects] ({', '.join(projects)})")
         if run.get("database", "live") not in DATABASES:
             raise ValueError(f"{where}: database {run['database']!r} is not one of {', '.join(DATABASES)}")
-        if run.get("outcome", "failed") not in OUTCOMES:
+        if run["outcome"] not in OUTCOMES:
             raise ValueError(f"{where}: outcome {run['outcome']!r} is not one of {', '.join(OUTCOMES)}")
         if run["name"] in names:
             raise ValueError(f"{where}: another run has that name (each has a recorded/<name>.txt)")

@@ -94,11 +94,11 @@ def test_a_database_made_without_its_comment_is_swept_once_its_maker_is_dead(bas
 def test_a_run_with_requires_belongs_only_where_it_holds():
     from harness.recipes import Recipe, Run
 
-    run = Run(Recipe("x", {}), "r", "p", requires="pytest-asyncio<1")
+    run = Run(Recipe("x", {}), "r", "p", "failed", requires="pytest-asyncio<1")
     assert run.applies({"pytest-asyncio": "0.26.0"})
     assert not run.applies({"pytest-asyncio": "1.5.0"})
     assert not run.applies({})
-    assert Run(Recipe("x", {}), "r", "p").applies({})
+    assert Run(Recipe("x", {}), "r", "p", "failed").applies({})
 
 
 def test_tab_labels_name_the_versions_that_tell_groups_apart():

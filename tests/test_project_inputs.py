@@ -10,18 +10,24 @@ from harness import fences, mkdocs_hooks, notebook_runner, recipe_model
 from harness.recipes import Recipe, RecipeError
 
 GOOD = """\
+[defaults]
+args = ["-x"]
+
 [projects]
 broken = {}
-fixed = { base = "broken" }
+fixed = { base = "broken", about = "the fix" }
 
 [[runs]]
 name = "first"
 project = "broken"
+outcome = "failed"
+about = "shows the error"
 
 [[runs]]
 name = "second"
 project = "fixed"
 outcome = "passed"
+args = []
 """
 
 
@@ -48,12 +54,25 @@ def test_a_good_recipe_loads_from_its_folder(tmp_path, monkeypatch):
     recipe = load(tmp_path, monkeypatch, GOOD)
     assert [run.id for run in recipe.runs] == ["demo/first", "demo/second"]
     assert recipe.root == tmp_path / "snippets" / "demo"
+    first, second = recipe.runs
+    assert (first.args, second.args) == (["-x"], [])  # [defaults], unless a run sets its own
+    assert (first.about, recipe.projects["fixed"]["about"]) == ("shows the error", "the fix")
+
+
+def test_a_run_must_say_how_it_ends(tmp_path, monkeypatch):
+    message = error_of(tmp_path, monkeypatch, GOOD.replace('outcome = "failed"\n', ""))
+    assert "run 'first': needs an outcome, how pytest should end (passed, failed, " in message
+
+
+def test_defaults_hold_settings_only(tmp_path, monkeypatch):
+    message = error_of(tmp_path, monkeypatch, GOOD.replace('args = ["-x"]', 'outcome = "failed"'))
+    assert "[defaults]: unknown key 'outcome'" in message
 
 
 @pytest.mark.parametrize("text, where, key", [
     (GOOD.replace('outcome = "passed"', 'outcom = "passed"'), "run 'second'", "'outcom'"),
     ("runz = []\n" + GOOD, "top level", "'runz'"),
-    (GOOD.replace('{ base = "broken" }', '{ bsae = "broken" }'), "[projects] fixed", "'bsae'"),
+    (GOOD.replace('{ base = "broken",', '{ bsae = "broken",'), "[projects] fixed", "'bsae'"),
 ])
 def test_an_unknown_key_is_named_with_its_table(tmp_path, monkeypatch, text, where, key):
     message = error_of(tmp_path, monkeypatch, text)
@@ -81,13 +100,13 @@ def test_an_unknown_outcome_names_the_allowed_ones(tmp_path, monkeypatch):
 
 
 def test_an_unknown_database_names_the_run_and_the_choices(tmp_path, monkeypatch):
-    message = error_of(tmp_path, monkeypatch, GOOD.replace('outcome = "passed"', 'database = "closed"'))
+    message = error_of(tmp_path, monkeypatch, GOOD.replace('args = []', 'database = "closed"'))
     assert "run 'second': database 'closed' is not one of live, superuser, closed-port" in message
 
 
 def test_invalid_toml_names_the_line(tmp_path, monkeypatch):
     message = error_of(tmp_path, monkeypatch, GOOD.replace('name = "second"', 'name = second'))
-    assert "(at line 10, column 8)" in message
+    assert "(at line 15, column 8)" in message
 
 
 def test_a_notebook_that_is_not_json_names_line_and_column(tmp_path, monkeypatch, capsys):
