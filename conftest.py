@@ -1,4 +1,4 @@
-"""The test job's database, its update mode, and which doc fences pytest-markdown-docs runs.
+"""The test job's database, its update mode, and the plugin that makes each page's blocks tests.
 
 The controller process picks the database once: $TEST_DATABASE_URL if set (checked, one clear
 line if unusable), otherwise a throwaway PostgreSQL it starts and stops. It exports the URL as
@@ -15,7 +15,8 @@ import pytest
 
 from harness import database, pgserver, runcache
 from harness.dburl import DatabaseURL
-from harness.fences import is_include
+
+pytest_plugins = ["harness.page_collector"]  # every fenced block of a page under docs/ is an item
 
 
 def pytest_addoption(parser):
@@ -53,14 +54,6 @@ def pytest_runtest_makereport(item, call):
     report = (yield).get_result()
     if call.excinfo and call.excinfo.errisinstance(database.DatabaseUnavailable):
         report.longrepr = f"{call.excinfo.value} (is the server up? see docs/errors/connection-refused.md)"
-
-
-def pytest_collection_modifyitems(config, items):
-    """Fences that only include a recipe file are tested through the recipe, not executed."""
-    included = [i for i in items if is_include(getattr(i, "code", None))]
-    if included:
-        config.hook.pytest_deselected(items=included)
-        items[:] = [i for i in items if i not in included]
 
 
 @pytest.fixture(scope="session")
