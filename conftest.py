@@ -1,4 +1,4 @@
-"""The test job's database, its update mode, and the plugin that makes each page's blocks tests.
+"""The test job's database, its update mode, and the plugins for page blocks and for batched updates.
 
 The controller process picks the database once: $TEST_DATABASE_URL if set (checked, one clear
 line if unusable), otherwise a throwaway PostgreSQL it starts and stops. It exports the URL as
@@ -16,13 +16,19 @@ import pytest
 from harness import database, pgserver, runcache
 from harness.dburl import DatabaseURL
 
-pytest_plugins = ["harness.page_collector"]  # every fenced block of a page under docs/ is an item
+# harness.updates first: page_collector imports it, and pytest cannot assert-rewrite a plugin imported
+# before it is named here.
+pytest_plugins = [
+    "harness.updates",         # --update-recorded: the controller writes every registered change at the end
+    "harness.page_collector",  # every fenced block of a page under docs/ is an item
+]
 
 
 def pytest_addoption(parser):
     parser.addoption(
         "--update-recorded", action="store_true",
-        help="rewrite recorded outputs (recipes, notebooks, console fences) from real runs",
+        help="rewrite recorded outputs (recipes, notebooks, console blocks, the errata page) from real "
+             "runs, all at the end of the session (harness/updates.py)",
     )
 
 

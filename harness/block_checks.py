@@ -16,9 +16,9 @@ from pathlib import Path
 
 from pymdownx.snippets import SnippetPreprocessor as Snippets
 
+from harness import updates
 from harness.dburl import DatabaseURL
 from harness.fences import Fence, shown
-from harness.filelock import exclusive
 from harness.normalize import REPO, normalize
 from harness.recipes import SNIPPETS, Recipe, RecipeError, scrubbed_environ
 
@@ -129,23 +129,11 @@ def check_console(fence: Fence, url: DatabaseURL, update: bool) -> None:
             if not update and actual.rstrip() != expected.rstrip():
                 fail(fence, f"`{command}` printed\n{actual.rstrip()}\nwhere the page shows\n{expected.rstrip()}")
     if update:
-        rewrite(fence, "\n".join(ran) + "\n")
-
-
-def rewrite(fence: Fence, content: str) -> None:
-    """Put a console block's new content in its page, found again by its first command."""
-    from harness.fences import fences
-
-    if fence.in_admonition:
-        fail(fence, "move console blocks out of admonitions to re-record them")
-    with exclusive(Path(tempfile.gettempdir()) / "dataflow-guide-pages.lock"):  # one worker at a time
-        first = console_steps(fence.code)[0][0]
-        current = next(f for f in fences(fence.page) if f.kind == "console"
-                       and console_steps(f.code)[0][0] == first)
-        lines = fence.page.read_text().splitlines(keepends=True)
-        start = current.line  # the line after the opening ```
-        lines[start:start + len(current.code.splitlines())] = [content]
-        fence.page.write_text("".join(lines))
+        if fence.in_admonition:  # its lines on the page are indented: they are not fence.code
+            fail(fence, "move console blocks out of admonitions to re-record them")
+        # the lines between the ``` lines, written with the session's other changes at its end
+        first, last = fence.line + 1, fence.line + len(fence.code.splitlines())
+        updates.register_lines(fence.page, first, last, fence.code, "\n".join(ran) + "\n", "console block")
 
 
 # ini, toml --------------------------------------------------------------------------------------
