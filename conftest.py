@@ -1,4 +1,4 @@
-"""The test job's database, its update mode, and which doc fences pytest-markdown-docs runs.
+"""The test job's database, its update mode, and the plugins for page blocks and for batched updates.
 
 The controller process picks the database once: $TEST_DATABASE_URL if set (checked, one clear
 line if unusable), otherwise a throwaway PostgreSQL it starts and stops. It exports the URL as
@@ -15,13 +15,20 @@ import pytest
 
 from harness import database, pgserver, runcache
 from harness.dburl import DatabaseURL
-from harness.fences import is_include
+
+# harness.updates first: page_collector imports it, and pytest cannot assert-rewrite a plugin imported
+# before it is named here.
+pytest_plugins = [
+    "harness.updates",         # --update-recorded: the controller writes every registered change at the end
+    "harness.page_collector",  # every fenced block of a page under docs/ is an item
+]
 
 
 def pytest_addoption(parser):
     parser.addoption(
         "--update-recorded", action="store_true",
-        help="rewrite recorded outputs (recipes, notebooks, console fences) from real runs",
+        help="rewrite recorded outputs (recipes, notebooks, console blocks, the errata page) from real "
+             "runs, all at the end of the session (harness/updates.py)",
     )
 
 
@@ -53,14 +60,6 @@ def pytest_runtest_makereport(item, call):
     report = (yield).get_result()
     if call.excinfo and call.excinfo.errisinstance(database.DatabaseUnavailable):
         report.longrepr = f"{call.excinfo.value} (is the server up? see docs/errors/connection-refused.md)"
-
-
-def pytest_collection_modifyitems(config, items):
-    """Fences that only include a recipe file are tested through the recipe, not executed."""
-    included = [i for i in items if is_include(getattr(i, "code", None))]
-    if included:
-        config.hook.pytest_deselected(items=included)
-        items[:] = [i for i in items if i not in included]
 
 
 @pytest.fixture(scope="session")

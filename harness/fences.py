@@ -1,11 +1,12 @@
 """Every fenced block on every page, and how the tests account for it.
 
-kinds:
-  include  only `--8<--` lines: the included file is tested through its recipe
+kinds (each block is an item of its page, harness/page_collector.py; harness/block_checks.py checks it):
+  include  only `--8<--` lines: the included file (and section) exists and is a recipe's file or the
+           isolation benchmark's, tested there
   python   run by pytest-markdown-docs
-  console  `$ command` lines with their output: run by tests/test_fences.py, output compared
+  console  `$ command` lines with their output: run, output compared
   ini/toml loaded by pytest from a temp project, which must accept every setting
-  notest   `{.lang notest reason="..."}`: not run; the reason is required and listed
+  notest   `{.lang notest reason="..."}`: not run, reported as skipped with its required reason
 
 Fences inside admonitions (`!!! note`, `??? note`) are indented, so Markdown parsers that do not
 know admonitions see them as plain code; they are found here by dedenting admonition bodies. A

@@ -177,8 +177,8 @@ def comparable(nb) -> list:
     return cells
 
 
-def save(nb, path: Path) -> None:
-    nbtext.save(nb, path)  # with the note in its first cell and its paired text
+def register_recording(nb, path: Path) -> None:
+    nbtext.register_recording(nb, path)  # with the note in its first cell and its paired text
 
 
 def main(argv: list[str]) -> int:

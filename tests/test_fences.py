@@ -1,104 +1,75 @@
-"""Every fenced block on every page is accounted for (see harness.fences for the kinds)."""
+"""The checks on fenced blocks that are not one block's: how many are not run, where includes lead,
+that the page collector makes one item per block; and the block checks themselves, on made-up blocks.
 
-import os
+Each block is tested as an item of its page (harness/page_collector.py): `pytest docs/errors/x.md`.
+"""
+
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import pytest
 
-from harness.fences import all_fences, all_pages, fences, outside_includes
-from harness.filelock import exclusive
-from harness.normalize import normalize
+from harness.block_checks import BlockFailed, check_include, console_steps, include_problem
+from harness.fences import DOCS, Fence, all_fences, all_pages, outside_includes
+from harness.normalize import REPO
 from harness.recipes import scrubbed_environ
 
 FENCES = all_fences()
 # Blocks marked not to run. Raise this only with a reason a reader would accept.
 NOTEST_BUDGET = 2
-CONFIG_FILES = {"ini": "pytest.ini", "toml": "pyproject.toml"}
-
-
-def by_kind(*kinds):
-    chosen = [f for f in FENCES if f.kind in kinds]
-    return pytest.mark.parametrize("fence", chosen, ids=[f.id for f in chosen])
-
-
-def test_no_fence_is_unaccounted():
-    problems = [f.problem for f in FENCES if f.problem]
-    assert not problems, "\n".join(problems)
 
 
 def test_includes_stay_inside_the_repository():
+    """Here and in what included files include in turn; page blocks check their own includes too."""
     problems = [problem for page in all_pages() for problem in outside_includes(page)]
     assert not problems, "\n".join(problems)
 
 
-def test_not_run_blocks_say_why_and_stay_few():
+def test_not_run_blocks_stay_few():
     notest = [f for f in FENCES if f.kind == "notest"]
-    assert [f.id for f in notest if not f.reason] == [], 'give a reason="..." next to notest'
     assert len(notest) <= NOTEST_BUDGET, [f"{f.id}: {f.reason}" for f in notest]
 
 
-def console_steps(code):
-    """`$ command` lines and the output each is shown with."""
-    steps = []
-    for line in code.splitlines():
-        if line.startswith("$ "):
-            steps.append([line[2:], []])
-        elif steps:
-            steps[-1][1].append(line)
-    return [(cmd, "\n".join(out)) for cmd, out in steps]
+def test_every_block_is_one_item_of_its_page():
+    """`pytest --collect-only docs`: each fence once, as page::LINE[kind], and nothing else."""
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist", "docs"],
+                          cwd=REPO, capture_output=True, text=True, timeout=120, env=scrubbed_environ())
+    items = [line for line in proc.stdout.splitlines() if "::" in line]
+    expected = [f"{f.page.relative_to(REPO)}::{f.line}[{f.kind}]" for f in FENCES]
+    assert sorted(items) == sorted(expected), proc.stdout[-3000:] + proc.stderr[-3000:]
 
 
-@by_kind("console")
-def test_console_block_output_is_real(fence, base_url, tmp_path, update_recorded):
-    # `python` and `pytest` in a block are the project's own (.venv), as for a reader who activated it.
-    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
-    env = scrubbed_environ(TEST_DATABASE_URL=str(base_url), PGCONNECT_TIMEOUT="5", PATH=path,
-                           NO_COLOR="1", PY_COLORS="0", COLUMNS="80")
-    shown = []
-    for command, expected in console_steps(fence.code):
-        proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, timeout=120,
-                              capture_output=True, text=True, stdin=subprocess.DEVNULL)
-        assert proc.returncode == 0, f"{fence.id}: `{command}` failed:\n{proc.stdout}{proc.stderr}"
-        actual = normalize(proc.stdout + proc.stderr, {str(base_url.port): "<port>"})
-        shown.append(f"$ {command}\n{actual.rstrip()}".rstrip())
-        if not update_recorded:
-            assert actual.rstrip() == expected.rstrip(), f"{fence.id}: `{command}` printed otherwise"
-    if update_recorded:
-        rewrite(fence, "\n".join(shown) + "\n")
+def block(code: str, lang: str = "text") -> Fence:
+    return Fence(DOCS / "made-up.md", 7, lang, [], lang, code)
 
 
-def rewrite(fence, content):
-    """Put a console block's new content in its page, found again by its first command."""
-    assert not fence.in_admonition, f"{fence.id}: move console blocks out of admonitions to re-record"
-    with exclusive(Path(tempfile.gettempdir()) / "dataflow-guide-pages.lock"):  # one worker at a time
-        _rewrite(fence, content)
+@pytest.mark.parametrize("include", [
+    "snippets/missing-table/recipe.toml",
+    "snippets/missing-table/broken/test_read.py:asyncpg",
+    "snippets/missing-table/recorded/broken.txt:outcome",
+    "isolation/steps.py:check",
+])
+def test_an_include_of_a_tested_file_holds(include):
+    assert include_problem(include) == ""
 
 
-def _rewrite(fence, content):
-    first = console_steps(fence.code)[0][0]
-    current = next(f for f in fences(fence.page) if f.kind == "console"
-                   and console_steps(f.code)[0][0] == first)
-    lines = fence.page.read_text().splitlines(keepends=True)
-    start = current.line  # the line after the opening ```
-    lines[start:start + len(current.code.splitlines())] = [content]
-    fence.page.write_text("".join(lines))
+@pytest.mark.parametrize("include, problem", [
+    ("snippets/missing-table/broken/no_such_file.py", "no such file"),
+    ("snippets/missing-table/broken/test_read.py:no-such-section", "has no section 'no-such-section'"),
+    ("snippets/missing-table/recorded/broken.txt:asyncpg", "has no section 'asyncpg'"),
+    ("harness/fences.py", "not a file a test runs"),
+    ("README.md", "not a file a test runs"),
+    ("../outside.txt", "outside the repository"),
+])
+def test_an_include_of_anything_else_fails(include, problem):
+    assert problem in include_problem(include)
 
 
-def test_config_blocks_are_accepted_by_pytest(tmp_path):
-    """ini and toml blocks are loaded by pytest itself, with every warning an error."""
-    for index, fence in enumerate(f for f in FENCES if f.kind in CONFIG_FILES):
-        project = tmp_path / str(index)
-        project.mkdir()
-        (project / CONFIG_FILES[fence.lang]).write_text(fence.code)
-        (project / "test_ok.py").write_text(
-            "import pytest\n\n@pytest.mark.asyncio\nasync def test_ok():\n    pass\n"
-        )
-        proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
-            cwd=project, capture_output=True, text=True, timeout=120,
-            env=scrubbed_environ(),  # CI, BUILD_NUMBER: pytest behaves otherwise on CI
-        )
-        assert proc.returncode == 0, f"{fence.id}: pytest rejected it:\n{proc.stdout}{proc.stderr}"
+def test_a_failing_include_names_the_page_line():
+    with pytest.raises(BlockFailed, match=r'^docs/made-up.md:7: --8<-- "README.md": not a file a test runs'):
+        check_include(block('--8<-- "snippets/missing-table/recipe.toml"\n--8<-- "README.md"\n'))
+
+
+def test_console_steps_pair_each_command_with_its_output():
+    code = "$ echo a\na\n$ true\n$ printf 'b\\nc\\n'\nb\nc\n"
+    assert console_steps(code) == [("echo a", "a"), ("true", ""), ("printf 'b\\nc\\n'", "b\nc")]

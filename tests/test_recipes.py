@@ -2,6 +2,7 @@
 
 import pytest
 
+from harness import updates
 from harness.recipes import all_recipes
 from harness.runcache import execute_once
 from harness.versions import installed_versions
@@ -17,8 +18,8 @@ def test_run_matches_recording(run, base_url, update_recorded):
     result = execute_once(run, base_url)  # a notebook of the same job may have run it already
     assert result.outcome == run.outcome, f"{run.id} ended {result.outcome}:\n{result.output}"
     if update_recorded:
-        run.recorded_path.parent.mkdir(exist_ok=True)
-        run.recorded_path.write_text(result.recorded)
+        updates.register(run.recorded_path, result.recorded, "recording")  # written at the session's end
+        return
     assert result.recorded == run.recorded_path.read_text(), (
         f"{run.id}: output differs from {run.recorded_path.name} (./dev update re-records)"
     )
