@@ -37,19 +37,13 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from harness.normalize import REPO
+from harness.recipe_databases import DESCRIPTIONS
 
 SNIPPETS = REPO / "snippets"
 OUTCOMES = {"passed": 0, "failed": 1, "interrupted": 2, "internal-error": 3, "usage-error": 4,
             "no-tests": 5}
-# What TEST_DATABASE_URL points at, by a run's `database`: each made from a fresh database (database_for).
-DATABASES = {
-    "live": "a fresh database for this run, dropped afterwards",
-    "superuser": "a fresh database, as the run's own server's superuser",
-    "closed-port": "a fresh database's URL with a port where nothing listens",
-    "silent-port": "a fresh database's URL with a port that accepts and never answers",
-    "wrong-password": "a fresh database's URL with a wrong password",
-    "missing-database": "a database that does not exist, on the live server",
-}
+# What TEST_DATABASE_URL points at, by a run's `database`: kind -> what it is (harness.recipe_databases).
+DATABASES = DESCRIPTIONS
 
 
 class RecipeError(ValueError):
@@ -173,6 +167,8 @@ def _check(data: dict, folder: Path) -> None:
             raise ValueError(f"{where}: project {run['project']!r} is not in [projects] ({', '.join(projects)})")
         if run.get("database", "live") not in DATABASES:
             raise ValueError(f"{where}: database {run['database']!r} is not one of {', '.join(DATABASES)}")
+        if run.get("database") == "superuser" and not run.get("server"):  # only a server of ours has one we know
+            raise ValueError(f"{where}: database 'superuser' needs a dedicated server (server = {{ ... }})")
         if run["outcome"] not in OUTCOMES:
             raise ValueError(f"{where}: outcome {run['outcome']!r} is not one of {', '.join(OUTCOMES)}")
         if run["name"] in names:

@@ -20,6 +20,7 @@ from pathlib import Path
 from harness import database, pgserver
 from harness.dburl import DatabaseURL
 from harness.normalize import normalize, site_packages_of
+from harness.recipe_databases import KINDS
 from harness.recipe_model import OUTCOMES, Run
 from harness.recipe_record import extract
 
@@ -54,34 +55,18 @@ class Result:
 
 @contextmanager
 def database_for(run: Run, base: DatabaseURL):
-    """The URL a run's TEST_DATABASE_URL points to, and the literals to normalize away."""
+    """The URL a run's TEST_DATABASE_URL points to, and the literals to normalize away: a fresh
+    database, made what the run's `database` kind says (harness.recipe_databases)."""
     with ExitStack() as stack:
         if run.server:
             base = stack.enter_context(database.base_url(**{k: str(v) for k, v in run.server.items()}))
-        if run.database == "superuser" and run.server:
+        if run.database == "superuser":
             # Only a superuser may end a superuser's connections, so its database is made and
             # dropped by one: dropped by the test role, it failed whenever one was still open.
             base = base.with_(user=pgserver.ADMIN_USER)
-        live = stack.enter_context(database.fresh_database(base))
-        literals = {str(live.port): "<port>", live.database: database.TEST_DATABASE_NAME}
-        if run.database == "live":
-            yield live, literals
-        elif run.database == "superuser":  # only a server of our own has a superuser we know
-            if not run.server:
-                raise ValueError(f"{run.id}: database 'superuser' needs a dedicated server")
-            yield live.with_(user=pgserver.ADMIN_USER), literals
-        elif run.database == "closed-port":
-            closed = pgserver.free_port()
-            yield live.with_(port=closed), {**literals, str(closed): "<port>"}
-        elif run.database == "silent-port":
-            port = stack.enter_context(pgserver.silent_port())
-            yield live.with_(port=port), {**literals, str(port): "<port>"}
-        elif run.database == "wrong-password":
-            yield live.with_(password="wrong_password"), literals
-        elif run.database == "missing-database":
-            yield live.with_(database="dataflow_test_missing"), literals
-        else:
-            raise ValueError(f"{run.id}: unknown database {run.database!r}")
+        fresh = stack.enter_context(database.fresh_database(base))
+        url, more = KINDS[run.database](fresh, stack)
+        yield url, {str(fresh.port): "<port>", fresh.database: database.TEST_DATABASE_NAME, **more}
 
 
 def command(run: Run, python: str | Path = "python") -> list[str]:

@@ -155,3 +155,8 @@ def test_the_site_build_refuses_an_include_from_outside(tmp_path):
     with pytest.raises(PluginError) as caught:
         mkdocs_hooks.on_page_markdown("", built, {}, [])
     assert str(caught.value) == f'{page}:7: --8<-- "../outside.txt" includes a file outside the repository'
+
+
+def test_a_superuser_run_needs_a_server_of_its_own(tmp_path, monkeypatch):
+    message = error_of(tmp_path, monkeypatch, GOOD.replace("args = []", 'database = "superuser"'))
+    assert "run 'second': database 'superuser' needs a dedicated server" in message
