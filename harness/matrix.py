@@ -38,8 +38,8 @@ from harness.versions import (LOCKFILE, Cell, Matrix, canonical, environment, po
 RESULTS = REPO / "matrix" / "results"
 NOTEBOOKS = REPO / "notebooks"
 # What a recording depends on besides the recipe itself.
-RUN_HARNESS = ["recipe_model.py", "recipe_run.py", "recipe_record.py", "recipe_databases.py", "normalize.py", "database.py",
-               "pgserver.py", "dburl.py"]
+RUN_HARNESS = ["recipe_model.py", "recipe_run.py", "recipe_record.py", "recipe_databases.py", "normalize.py",
+               "database.py", "pgserver.py", "dburl.py"]
 NOTEBOOK_HARNESS = RUN_HARNESS + ["notebook.py", "notebook_runner.py"]
 WORKERS = int(os.environ.get("MATRIX_WORKERS", "3"))  # subprocesses wait on PostgreSQL: 3 fill 2 cores
 
