@@ -6,6 +6,9 @@
   backticks, the code is titled with the command that recorded it (harness.provenance).
 - `{{ printed-in: slug/run[:section] ~ text }}`: the versions whose version-matrix cells recorded
   `text` in that run (section), labelled as the version tabs are ("pytest-asyncio 0.24.0 – 0.26.0").
+- `` `{{ command: slug/run }}` ``: how that run calls pytest (`HIDE_MODULES=psycopg2 pytest -p hide_modules`),
+  from its recipe.toml, as code titled with the run (harness.provenance): a command the prose names
+  is the one that ran, never a copy typed beside it.
 - `{{ warnings: slug/run }}`: the distinct warnings the pinned cell recorded for that run, counted
   ("one warning, `...`"; "no warning").
 """
@@ -22,6 +25,7 @@ from harness.recipes import Recipe
 TOKEN = re.compile(r"\{\{ recorded: ([\w-]+)/([\w.-]+):(\S+?) \}\}")
 CODE_TOKEN = re.compile(rf"`{TOKEN.pattern}`")
 PRINTED_IN = re.compile(r"\{\{ printed-in: ([\w-]+)/([\w.-]+)(?::(\S+))? ~ (.+?) \}\}")
+COMMAND = re.compile(r"`\{\{ command: ([\w-]+)/([\w.-]+) \}\}`")
 WARNINGS = re.compile(r"\{\{ warnings: ([\w-]+)/([\w.-]+) \}\}")
 # A line of its own: the collapsed list of every error line a recipe's runs printed (harness.errorlines).
 ERROR_LINES = re.compile(r"^\{\{ error-lines: ([\w-]+) \}\}$", re.M)
@@ -96,11 +100,19 @@ def shown_value(slug: str, run: str, section: str) -> str:
     return f'`{value(slug, run, section)}`{{title="{provenance.title(Recipe.load(slug).run(run))}"}}'
 
 
+def command(slug: str, run: str) -> str:
+    try:
+        found = Recipe.load(slug).run(run)
+    except (StopIteration, OSError, ValueError):
+        raise ProseError(f"no run {slug}/{run}") from None
+    return f'`{provenance.call(found)}`{{title="{provenance.title(found)}"}}'
+
+
 def render(markdown: str, where: str = "") -> str:
     """The page with every token replaced; a bad token raises with the page and line."""
     # ERROR_LINES last: it adds lines, and the others' errors name lines of the page as written.
-    for pattern, function in ((CODE_TOKEN, shown_value), (TOKEN, value), (PRINTED_IN, printed_in), (WARNINGS, warnings),
-                              (ERROR_LINES, _error_lines)):
+    for pattern, function in ((CODE_TOKEN, shown_value), (TOKEN, value), (COMMAND, command), (PRINTED_IN, printed_in),
+                              (WARNINGS, warnings), (ERROR_LINES, _error_lines)):
         def replace(match: re.Match, function=function, text=markdown) -> str:
             try:
                 return function(*match.groups())

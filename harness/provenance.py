@@ -28,23 +28,23 @@ RECORDING = re.compile(r'^[ \t]*--8<-- "snippets/([\w-]+)/recorded/([\w.-]+)\.tx
 
 def title(run: Run, outcome: bool = True) -> str:
     """`outcome`: say how pytest should end (with the pinned versions; a version tab leaves it out)."""
-    return f"{_call(run)}{f' → {run.outcome}' if outcome else ''} · ./dev recipe {run.recipe.slug} {run.name}"
+    return f"{call(run)}{f' → {run.outcome}' if outcome else ''} · ./dev recipe {run.recipe.slug} {run.name}"
 
 
-def _call(run: Run, env: bool = True) -> str:
+def call(run: Run, env: bool = True) -> str:
     settings = [f"{key}={shlex.quote(as_shown(str(value)))}" for key, value in run.env.items()] if env else []
     return " ".join([*settings, shlex.join(["pytest", *run.args])])
 
 
 def title_of_many(runs: list[Run]) -> str:
     """A block whose lines come from several runs of one recipe, in order."""
-    calls = {_call(run) for run in runs}
+    calls = {call(run) for run in runs}
     if len(calls) > 1:  # they differ in their settings only, or in more
-        calls = {_call(run, env=False) for run in runs}
-    call = calls.pop() if len(calls) == 1 else "pytest"
+        calls = {call(run, env=False) for run in runs}
+    shared = calls.pop() if len(calls) == 1 else "pytest"
     outcomes = {run.outcome for run in runs}
     ending = f" → {outcomes.pop()}" if len(outcomes) == 1 else ""
-    return f"{call}{ending} · line by line: ./dev recipe {runs[0].recipe.slug} {' | '.join(r.name for r in runs)}"
+    return f"{shared}{ending} · line by line: ./dev recipe {runs[0].recipe.slug} {' | '.join(r.name for r in runs)}"
 
 
 def as_shown(value: str) -> str:

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from harness import prose
+from harness.recipes import Recipe
 from harness.normalize import REPO
 
 DOCS = REPO / "docs"
@@ -40,9 +41,18 @@ def test_a_token_becomes_the_recorded_line():
     assert "{{" not in rendered
 
 
+def test_a_command_token_is_the_runs_own_call_titled_with_the_run():
+    """A command the prose names comes from recipe.toml: change the run's args and the page follows."""
+    rendered = prose.render("(`{{ command: setup-guide/without-psycopg2 }}`)")
+    run = Recipe.load("setup-guide").run("without-psycopg2")
+    assert rendered.startswith("(`HIDE_MODULES=psycopg2 pytest " + " ".join(run.args) + "`{title=")
+    assert "./dev recipe setup-guide without-psycopg2" in rendered
+
+
 @pytest.mark.parametrize("token, problem", [
     ("{{ recorded: nested-event-loop/nope:outcome }}", "no recorded output nested-event-loop/nope"),
     ("{{ recorded: nested-event-loop/broken:nope }}", "has no section 'nope'"),
+    ("`{{ command: setup-guide/nope }}`", "no run setup-guide/nope"),
 ])
 def test_a_bad_token_names_the_page_and_line(token, problem):
     with pytest.raises(prose.ProseError, match=re.escape(problem)) as raised:
