@@ -82,7 +82,8 @@ def warnings(slug: str, run: str) -> str:
     if data is None:
         raise ProseError(f"the pinned cell has no run {slug}/{run}")
     found = list(dict.fromkeys(data["warnings"]))
-    spans = ", ".join(f"`{warning}`" for warning in found)
+    title = provenance.title(Recipe.load(slug).run(run))  # each warning leads to the run that printed it
+    spans = ", ".join(f'`{warning}`{{title="{title}"}}' for warning in found)
     return {0: "no warning", 1: f"one warning, {spans}"}.get(len(found), f"{len(found)} warnings: {spans}")
 
 

@@ -66,3 +66,6 @@ def test_matrix_tokens_name_the_versions_that_printed_a_text():
     with pytest.raises(prose.ProseError, match="no cell recorded"):
         prose.render("{{ printed-in: different-loop/fixed ~ a text no run printed }}")
     assert prose.render("{{ warnings: nested-event-loop/fixed }}") == "no warning"
+    warned = prose.render("{{ warnings: too-many-clients/old-advice }}")
+    assert warned.startswith("one warning, `UserWarning: ") and warned.endswith(
+        '{title="pytest → passed · ./dev recipe too-many-clients old-advice"}')  # one hop to the run
