@@ -25,25 +25,44 @@ CONCRETE = {"<port>": "5434", "0x<addr>": "0x7f3a2c1d0e80", "<line>": "42", "<pr
 
 def texts(slug: str) -> list[str]:
     """Everything the slug's runs printed: its recordings, version variants and notebook outputs."""
-    from harness import notebook_runner
+    return [text for _, text in sources(slug)]
 
-    found = [p.read_text() for p in sorted((REPO / "snippets" / slug / "recorded").glob("*.txt"))]
-    found += [p.read_text() for p in sorted((REPO / "matrix" / "variants" / slug).glob("*.md"))]
+
+def sources(slug: str) -> list[tuple[str, str]]:
+    """(where it came from, as a block title says it, text) for everything the slug's runs printed."""
+    from harness import notebook_runner, provenance
+    from harness.recipes import Recipe
+
+    recipe = Recipe.load(slug)
+    found = [(provenance.title(recipe.run(p.stem)), p.read_text())
+             for p in sorted((REPO / "snippets" / slug / "recorded").glob("*.txt"))]
+    found += [(provenance.title(recipe.run(p.stem.split("--")[0]), outcome=False) + " (version tabs)", p.read_text())
+              for p in sorted((REPO / "matrix" / "variants" / slug).glob("*.md"))]
     notebook = REPO / "notebooks" / f"{slug}.ipynb"
     if notebook.exists():
+        where = f"notebook {slug} · ./dev notebook {slug}"
         for cell in notebook_runner.read(notebook).cells:
             for output in cell.get("outputs", []):
-                found.append("".join(output.get("text", "")) + "".join(output.get("traceback", [])))
-                found.append("".join(output.get("data", {}).get("text/plain", "")))
+                found.append((where, "".join(output.get("text", "")) + "".join(output.get("traceback", []))))
+                found.append((where, "".join(output.get("data", {}).get("text/plain", ""))))
     return found
 
 
 @functools.cache
 def lines(slug: str) -> tuple[str, ...]:
     """The distinct error lines, in the order the runs first printed them, as recorded."""
-    found = (m["line"] for text in texts(slug) for line in text.splitlines()
-             if (m := ERROR_LINE.match(line.strip())))
-    return tuple(dict.fromkeys(found))
+    return tuple(origins(slug))
+
+
+@functools.cache
+def origins(slug: str) -> dict[str, str]:
+    """Each distinct error line and where it was first printed (a run's command, or the notebook)."""
+    found: dict[str, str] = {}
+    for where, text in sources(slug):
+        for line in text.splitlines():
+            if m := ERROR_LINE.match(line.strip()):
+                found.setdefault(m["line"], where)
+    return found
 
 
 def pasted(line: str) -> str:
@@ -64,7 +83,8 @@ def markdown(slug: str) -> str:
             raise ValueError(f"{slug}: no recorded error or warning lines")
         return ('!!! info "The recordings of these runs hold no error or warning line: each failure they'
                 ' record is an `AssertionError`."\n')
-    items = "\n".join(f"    - {code(line)}" for line in found)
+    # Each line is titled with the run that printed it first: one hop to the command.
+    items = "\n".join(f'    - {code(line)}{{title="{where}"}}' for line, where in origins(slug).items())
     title = f"Error and warning lines in these runs' recordings, version tabs and notebook ({len(found)})"
     return f'??? info "{title}"\n\n{items}\n'
 

@@ -120,6 +120,17 @@ def test_each_page_lists_the_error_lines_of_its_runs():
     assert missing == []
 
 
+def test_each_listed_line_is_titled_with_a_run_that_printed_it():
+    """One hop: the title of each listed line is the command of a run (or the notebook) whose output holds it."""
+    from harness import errorlines
+
+    for slug in sorted(recipe_slugs()):
+        printed = errorlines.sources(slug)
+        for line, where in errorlines.origins(slug).items():
+            assert any(w == where and line in text for w, text in printed), (slug, line, where)
+            assert f"./dev recipe {slug} " in where or where.endswith(f"./dev notebook {slug}"), where
+
+
 def finds(ranked: list[str], pages: set[str]) -> str | None:
     """Why `ranked` fails a reader looking for one of `pages`, or None when it does not.
 
