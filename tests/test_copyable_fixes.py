@@ -58,7 +58,8 @@ def test_a_fix_that_needs_an_import_the_page_does_not_show_is_caught(tmp_path):
         BASE.replace("import os\n", "import asyncio\nimport os\n").replace("return 1", "return asyncio"))
     (tmp_path / "r" / "recipe.toml").write_text(
         '[projects]\nbroken = {}\nfixed = { base = "broken" }\n'
-        '[[runs]]\nname = "broken"\nproject = "broken"\n[[runs]]\nname = "fixed"\nproject = "fixed"\n')
+        '[[runs]]\nname = "broken"\nproject = "broken"\noutcome = "failed"\n'
+        '[[runs]]\nname = "fixed"\nproject = "fixed"\noutcome = "passed"\n')
     from harness.recipes import Recipe
 
     recipe = Recipe.load("r", tmp_path)

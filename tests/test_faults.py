@@ -150,7 +150,7 @@ def test_the_test_job_fails_fast_with_one_line_when_the_server_dies(tmp_path):
 def test_a_killed_recipe_run_fails_clearly_and_leaves_no_database(tmp_path, base_url):
     (tmp_path / "slow" / "sleeper").mkdir(parents=True)
     (tmp_path / "slow" / "recipe.toml").write_text(
-        '[projects]\nsleeper = {}\n\n[[runs]]\nname = "sleeps"\nproject = "sleeper"\n')
+        '[projects]\nsleeper = {}\n\n[[runs]]\nname = "sleeps"\nproject = "sleeper"\noutcome = "passed"\n')
     (tmp_path / "slow" / "sleeper" / "test_sleep.py").write_text(
         "import time\n\ndef test_sleeps():\n    time.sleep(120)\n")
     run = Recipe.load("slow", snippets=tmp_path).run("sleeps")
@@ -179,7 +179,7 @@ def test_a_run_that_hangs_says_where(tmp_path, base_url, monkeypatch):
     faulthandler_timeout: the only clue to a deadlock in a run nobody watched."""
     (tmp_path / "slow" / "sleeper").mkdir(parents=True)
     (tmp_path / "slow" / "recipe.toml").write_text(
-        '[projects]\nsleeper = {}\n\n[[runs]]\nname = "hangs"\nproject = "sleeper"\n')
+        '[projects]\nsleeper = {}\n\n[[runs]]\nname = "hangs"\nproject = "sleeper"\noutcome = "passed"\n')
     (tmp_path / "slow" / "sleeper" / "test_hang.py").write_text(
         "import time\n\ndef test_waits_forever():\n"
         "    time.sleep(120)\n")
