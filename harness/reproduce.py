@@ -1,6 +1,7 @@
 """./dev recipe SLUG [RUN] [--keep DIR]: a recipe's runs as the tests run them, one step at a time.
 
-For each run: the composed project (each file and the folder it comes from), the command and the
+First what the recipe is for; then for each run what it shows, what its project (and each base project
+it overlays) is, the composed project (each file and the folder it comes from), the command and the
 environment it sets, the run itself (harness.recipes.execute, the tests' own path) against a
 throwaway PostgreSQL or $TEST_DATABASE_URL, and its recorded output compared with the recording.
 Exits 1 when a run differs from what is recorded, 2 on bad input.
@@ -12,6 +13,7 @@ import argparse
 import difflib
 import shlex
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -23,8 +25,11 @@ from harness.runcache import execute_once
 
 
 def describe(run: Run) -> list[str]:
-    """What a reader needs to run it by hand: files, command, environment, what it expects."""
+    """What a reader needs to run it by hand: what it and its projects are for (their `about`), files,
+    command, environment, what it expects."""
     lines = [f"== {run.id}: pytest should end {run.outcome}"]
+    lines += [f"about: {run.about}"] if run.about else []
+    lines += [f"{project}/: {about}" for project, about in _project_abouts(run)]
     lines.append(f"project {run.project!r}{_chain(run)}:")
     for name, source in run.recipe.project_files(run.project).items():
         lines.append(f"  {name:<28} from {source.relative_to(REPO).parent}/")
@@ -35,6 +40,21 @@ def describe(run: Run) -> list[str]:
     lines.append("environment: " + " ".join(f"{k}={shlex.quote(v)}" for k, v in shown.items()))
     lines.append("command: " + shlex.join(command(run)))
     return lines
+
+
+def _project_abouts(run: Run) -> list[tuple[str, str]]:
+    """(folder, about) for the run's project and then each base it overlays, those that say one."""
+    found, project = [], run.project
+    while project:
+        spec = run.recipe.projects[project]
+        found += [(project, spec["about"])] if spec.get("about") else []
+        project = spec.get("base")
+    return found
+
+
+def recipe_about(recipe: Recipe) -> list[str]:
+    """The recipe's `about`, wrapped, under its slug; nothing when it has none."""
+    return textwrap.wrap(f"{recipe.slug}: {recipe.about}", 100, break_on_hyphens=False) if recipe.about else []
 
 
 def _chain(run: Run) -> str:
@@ -84,6 +104,8 @@ def main(argv: list[str]) -> int:
     if args.keep and args.keep.exists() and any(args.keep.iterdir()):
         print(f"dev recipe: --keep {args.keep} is not empty", file=sys.stderr)
         return 2
+    if about := recipe_about(recipe):
+        print("\n".join(about) + "\n")
     try:
         with database.base_url() as base:
             database.check(base)

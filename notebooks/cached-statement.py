@@ -25,6 +25,11 @@
 #
 # - `live_database()`: a fresh database on the server `TEST_DATABASE_URL` names, else on a throwaway PostgreSQL; gone when the kernel exits
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
+#
+# The recipe runs it executes (`snippets/cached-statement/recipe.toml`), each with how pytest should end and what it shows:
+#
+# - `broken` → failed: only the test that runs the query again inside a transaction fails
+# - `fixed` → passed: with reload_schema_state() after the migration both tests pass
 
 # %%
 import asyncpg

@@ -29,6 +29,11 @@
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
 # - `closed_port_url(url)`: the same URL with a port where nothing listens
 # - `show(text)`: prints `text` as the recordings show it: ports, database names and passwords replaced
+#
+# The recipe runs it executes (`snippets/connection-refused/recipe.toml`), each with how pytest should end and what it shows:
+#
+# - `fixed-nothing-listening` → usage-error: the session check stops pytest with one line, before any test
+# - `fixed-server-up` → passed: with the fix and the server up the same tests pass
 
 # %%
 from harness.notebook import closed_port_url, live_database, run_recipe, show

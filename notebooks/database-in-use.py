@@ -26,6 +26,11 @@
 # - `live_database()`: a fresh database on the server `TEST_DATABASE_URL` names, else on a throwaway PostgreSQL; gone when the kernel exits
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
 # - `show(text)`: prints `text` as the recordings show it: ports, database names and passwords replaced
+#
+# The recipe runs it executes (`snippets/database-in-use/recipe.toml`), each with how pytest should end and what it shows:
+#
+# - `broken` → failed: both tests pass, then each errors in teardown: the database is being accessed by other users
+# - `fixed` → passed: both tests pass and nothing errors in teardown
 
 # %%
 import asyncio

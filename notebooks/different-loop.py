@@ -28,6 +28,11 @@
 # - `live_database()`: a fresh database on the server `TEST_DATABASE_URL` names, else on a throwaway PostgreSQL; gone when the kernel exits
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
 # - `show(text)`: prints `text` as the recordings show it: ports, database names and passwords replaced
+#
+# The recipe runs it executes (`snippets/different-loop/recipe.toml`), each with how pytest should end and what it shows:
+#
+# - `fixed` → passed: fix A: each DataFlow test sees exactly one open pool
+# - `fixed-shared-loop` → passed: fix B with loop_scope: each DataFlow test sees one open pool
 
 # %%
 import logging

@@ -29,6 +29,11 @@
 # - `live_database()`: a fresh database on the server `TEST_DATABASE_URL` names, else on a throwaway PostgreSQL; gone when the kernel exits
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
 # - `show(text)`: prints `text` as the recordings show it: ports, database names and passwords replaced
+#
+# The recipe runs it executes (`snippets/event-loop-closed/recipe.toml`), each with how pytest should end and what it shows:
+#
+# - `fixed` → passed: one session loop: everything passes, and no pool_close_failed warning
+# - `broken` → failed: the reused pool fails on a different loop and its close on a closed loop; DataFlow leaves a pool per test
 
 # %%
 import logging

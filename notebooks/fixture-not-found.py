@@ -27,6 +27,12 @@
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
 # - `show(text)`: prints `text` as the recordings show it: ports, database names and passwords replaced
 # - `Recipe.load(slug)`: the recipe's projects and runs, from `snippets/<slug>/recipe.toml`
+#
+# The recipe runs it executes (`snippets/fixture-not-found/recipe.toml`), each with how pytest should end and what it shows:
+#
+# - `fixed` → passed: with `db` in tests/conftest.py both tests pass
+# - `plain-fixture` → failed: strict mode does not run an async fixture under @pytest.fixture
+# - `auto-mode` → passed: auto mode also runs async fixtures declared with @pytest.fixture
 
 # %%
 import os

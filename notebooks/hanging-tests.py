@@ -25,6 +25,11 @@
 # - `live_database()`: a fresh database on the server `TEST_DATABASE_URL` names, else on a throwaway PostgreSQL; gone when the kernel exits
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
 # - `show(text)`: prints `text` as the recordings show it: ports, database names and passwords replaced
+#
+# The recipe runs it executes (`snippets/hanging-tests/recipe.toml`), each with how pytest should end and what it shows:
+#
+# - `fail-fast` → failed: with the fail-fast settings the broken tests fail, each with its cause
+# - `fixed` → passed: the fixed tests pass with the fail-fast settings still in place
 
 # %%
 import asyncio

@@ -28,6 +28,11 @@
 # - `live_database()`: a fresh database on the server `TEST_DATABASE_URL` names, else on a throwaway PostgreSQL; gone when the kernel exits
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
 # - `show(text)`: prints `text` as the recordings show it: ports, database names and passwords replaced
+#
+# The recipe runs it executes (`snippets/missing-table/recipe.toml`), each with how pytest should end and what it shows:
+#
+# - `checked` → failed: the create test that checks its result fails, with the node's error as its message
+# - `fixed` → passed: with the fixture that lets DataFlow create the tables every test passes
 
 # %%
 import logging

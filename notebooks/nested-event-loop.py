@@ -25,6 +25,11 @@
 # - `live_database()`: a fresh database on the server `TEST_DATABASE_URL` names, else on a throwaway PostgreSQL; gone when the kernel exits
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
 # - `show(text)`: prints `text` as the recordings show it: ports, database names and passwords replaced
+#
+# The recipe runs it executes (`snippets/nested-event-loop/recipe.toml`), each with how pytest should end and what it shows:
+#
+# - `broken` → failed: asyncio.run() and run_until_complete() each fail at once with a RuntimeError
+# - `fixed` → passed: awaiting, or starting the loop from a worker thread: every test passes
 
 # %%
 import asyncio

@@ -25,6 +25,11 @@
 #
 # - `live_database()`: a fresh database on the server `TEST_DATABASE_URL` names, else on a throwaway PostgreSQL; gone when the kernel exits
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
+#
+# The recipe runs it executes (`snippets/parallel-workers/recipe.toml`), each with how pytest should end and what it shows:
+#
+# - `broken` → failed: two workers on one database: a test lists the other worker's order too
+# - `fixed` → passed: a database per worker: both tests pass under -n 2
 
 # %%
 import asyncio

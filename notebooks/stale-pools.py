@@ -25,6 +25,11 @@
 #
 # - `live_database()`: a fresh database on the server `TEST_DATABASE_URL` names, else on a throwaway PostgreSQL; gone when the kernel exits
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
+#
+# The recipe runs it executes (`snippets/stale-pools/recipe.toml`), each with how pytest should end and what it shows:
+#
+# - `cleaned-later` → passed: cleanup_stale_pools() on a later loop: what it logs and returns
+# - `fixed` → passed: pools closed in each teardown: nothing left for a later test, no pool_close_failed warning
 
 # %%
 import asyncio

@@ -29,6 +29,10 @@
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
 # - `show(text)`: prints `text` as the recordings show it: ports, database names and passwords replaced
 # - `is_test_database(name)`: the site's one rule before anything is dropped: "test" is a word of the database's name
+#
+# The recipe runs it executes (`snippets/table-already-exists/recipe.toml`), each with how pytest should end and what it shows:
+#
+# - `fixed-schema` → passed: the schema reset: all of the recipe's tests pass
 
 # %%
 import asyncpg

@@ -30,6 +30,12 @@
 # - `live_database()`: a fresh database on the server `TEST_DATABASE_URL` names, else on a throwaway PostgreSQL; gone when the kernel exits
 # - `Recipe.load(slug)`: the recipe's projects and runs, from `snippets/<slug>/recipe.toml`
 # - `execute(run, url)`: runs one recipe run with pytest against `url`'s server; returns its output and outcome
+#
+# The recipe runs it executes (`snippets/too-many-clients/recipe.toml`), each with how pytest should end and what it shows:
+#
+# - `leaking` → failed: as test_user: once the leaked connections fill its slots, later item tests and a plain connection are refused
+# - `unchecked` → passed: the same leak, tests that do not check the node's result: all pass while the server refuses the last ones
+# - `fixed` → passed: close_async() in the fixture's teardown: the same eleven tests pass on the same small server
 
 # %%
 import re

@@ -9,6 +9,7 @@ import pytest
 
 import harness.notebook
 from harness import nbtext
+from harness.recipes import Recipe
 from harness.notebook_runner import all_notebooks
 
 NOTEBOOKS = all_notebooks()
@@ -49,3 +50,23 @@ def test_the_note_names_what_the_code_uses():
     assert "- `execute(run, url)`: " in first
     assert "live_database" not in first
     assert nbtext.with_note(nb).cells[0].source == first  # applying it twice changes nothing
+
+
+def test_the_note_names_the_recipe_runs_the_code_executes():
+    """Each run the code names, in the order it names them, once: run_recipe(), recipe.run() on a
+    Recipe.load(), and a function of the notebook's that passes its argument on to one of them."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_code_cell('from harness.notebook import Recipe, run_recipe\n\nrecipe = Recipe.load("missing-table")\n\n'
+                                  'def run(name):\n    return recipe.run(name)\n'),
+        nbformat.v4.new_code_cell('run_recipe("missing-table", "checked")\nrecipe.run("broken")\n'
+                                  'loop.run(main())  # not a recipe\nawait run("fixed")\nrun_recipe("missing-table", "broken")'),
+    ])
+    assert nbtext.recipe_runs(nb) == [("missing-table", "checked"), ("missing-table", "broken"), ("missing-table", "fixed")]
+    first = nbtext.with_note(nb).cells[0].source
+    fixed = Recipe.load("missing-table").run("fixed")
+    assert "(`snippets/missing-table/recipe.toml`)" in first
+    assert first.endswith(f"\n- `fixed` → passed: {fixed.about}")
+    nb.cells[2].source = 'run_recipe("missing-table", "no-such-run")'
+    with pytest.raises(ValueError, match="missing-table/no-such-run"):
+        nbtext.with_note(nb)

@@ -49,9 +49,17 @@ def test_the_title_says_what_the_run_executes(run):
 def test_dev_recipe_describes_the_composed_project():
     run = Recipe.load("missing-table").run("fixed")
     lines = reproduce.describe(run)
-    assert lines[0] == "== missing-table/fixed: pytest should end passed"
-    assert lines[1] == "project 'fixed' (over checked, then broken):"
-    shown = {line.split()[0]: line.split()[-1] for line in lines[2:] if line.startswith("  ")}
+    projects = run.recipe.projects
+    assert lines[:6] == [
+        "== missing-table/fixed: pytest should end passed",
+        f"about: {run.about}",  # what the run shows, then what its project and each base it overlays is
+        f"fixed/: {projects['fixed']['about']}",
+        f"checked/: {projects['checked']['about']}",
+        f"broken/: {projects['broken']['about']}",
+        "project 'fixed' (over checked, then broken):",
+    ]
+    assert all(about for about in (run.about, *(spec["about"] for spec in projects.values())))
+    shown = {line.split()[0]: line.split()[-1] for line in lines[6:] if line.startswith("  ")}
     assert shown == {name: f"snippets/missing-table/{path.parent.name}/"
                      for name, path in run.recipe.project_files("fixed").items()}
     assert lines[-1] == "command: " + shlex.join(command(run))
@@ -61,6 +69,10 @@ def test_dev_recipe_runs_a_run_and_compares_it_with_its_recording(base_url, caps
     monkeypatch.setenv("TEST_DATABASE_URL", str(base_url))
     assert reproduce.main(["missing-table", "broken-create-passes"]) == 0
     out = capsys.readouterr().out
+    recipe = Recipe.load("missing-table")
+    assert out.startswith("\n".join(reproduce.recipe_about(recipe)) + "\n\n== missing-table/broken-create-passes")
+    assert " ".join(reproduce.recipe_about(recipe)) == f"missing-table: {recipe.about}"  # wrapped, not cut
+    assert f"\nabout: {recipe.run('broken-create-passes').about}\n" in out
     assert "pytest ended passed (expected: passed)" in out
     assert "is snippets/missing-table/recorded/broken-create-passes.txt exactly" in out
 
