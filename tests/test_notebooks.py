@@ -27,3 +27,10 @@ def test_notebook_matches_recording(path, update_recorded, base_url, tmp_path):
         register_recording(executed, path)  # written at the session's end
         return
     assert comparable(executed) == comparable(recorded), f"{path.name}: ./dev update re-records"
+
+
+def test_no_recorded_output_carries_terminal_colour_codes():
+    """Tracebacks are stored as a reader's browser shows them: the runner strips ANSI codes when it
+    records, so a code left in a notebook is a recording older than that (8 notebooks had them)."""
+    coloured = [p.name for p in NOTEBOOKS if "\\u001b[" in p.read_text(encoding="utf-8")]
+    assert coloured == [], "./dev update SLUG re-records them"
