@@ -19,16 +19,17 @@ from harness.dburl import DatabaseURL
 # harness.updates first: page_collector imports it, and pytest cannot assert-rewrite a plugin imported
 # before it is named here.
 pytest_plugins = [
-    "harness.updates",         # --update-recorded: the controller writes every registered change at the end
+    "harness.updates",  # --update-recorded: the controller writes every registered change at the end
     "harness.page_collector",  # every fenced block of a page under docs/ is an item
 ]
 
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--update-recorded", action="store_true",
+        "--update-recorded",
+        action="store_true",
         help="rewrite recorded outputs (recipes, notebooks, console blocks, the errata page) from real "
-             "runs, all at the end of the session (harness/updates.py)",
+        "runs, all at the end of the session (harness/updates.py)",
     )
 
 

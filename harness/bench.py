@@ -79,8 +79,11 @@ def site_weight(site: Path) -> list[str]:
     files = [f for f in site.rglob("*") if f.is_file()]
     maps = sum(f.stat().st_size for f in files if f.suffix == ".map")
     pages = sorted(site.rglob("*.html"))
-    name = lambda page: page.parent.relative_to(site).as_posix() + "/" if page.name == "index.html" \
+    name = lambda page: (
+        page.parent.relative_to(site).as_posix() + "/"
+        if page.name == "index.html"
         else page.relative_to(site).as_posix()
+    )
     html = {name(p): p.stat().st_size for p in pages}
     loaded = {name(p): page_weight(site, p) for p in pages}
     notebooks = sorted(size for path, size in html.items() if path.startswith("notebooks/"))
@@ -115,9 +118,11 @@ def load_times(site: Path, loads: int = 3) -> list[str]:
         browser.close()
         server.shutdown()
     slowest = sorted(times, key=times.get, reverse=True)[:3]
-    return [f"page load (chromium, local server, median of {loads}): {len(times)} pages, median "
-            f"{statistics.median(times.values()):.0f} ms, slowest "
-            + ", ".join(f"{p or 'home'} {times[p]:.0f} ms" for p in slowest)]
+    return [
+        f"page load (chromium, local server, median of {loads}): {len(times)} pages, median "
+        f"{statistics.median(times.values()):.0f} ms, slowest "
+        + ", ".join(f"{p or 'home'} {times[p]:.0f} ms" for p in slowest)
+    ]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -143,12 +148,15 @@ def main() -> int:
         server = pgserver.start()
         starts.append(server.startup_seconds)
         server.stop()
-    print(f"throwaway server ready: median {statistics.median(starts):.2f}s "
-          f"(runs: {', '.join(f'{s:.2f}' for s in starts)})")
+    print(
+        f"throwaway server ready: median {statistics.median(starts):.2f}s "
+        f"(runs: {', '.join(f'{s:.2f}' for s in starts)})"
+    )
     build_and_weigh(env)
     workers = os.environ.get("TEST_WORKERS", "3")
-    job, output = timed([sys.executable, "-m", "pytest", "-q", "-n", workers,
-                         "--durations=0", "--durations-min=0"], env=env)
+    job, output = timed(
+        [sys.executable, "-m", "pytest", "-q", "-n", workers, "--durations=0", "--durations-min=0"], env=env
+    )
     print(f"test job (pytest -n {workers}): {job:.2f}s wall")
     durations = [(float(m[1]), m[2], m[3]) for m in map(DURATION.match, output.splitlines()) if m]
     totals: dict[str, float] = {}
@@ -157,8 +165,10 @@ def main() -> int:
         phase = "session fixtures (server, build)" if when == "setup" and seconds > 1 else phase_of(test)
         totals[phase] = totals.get(phase, 0.0) + seconds
     busy = sum(totals.values())
-    print(f"time in tests, by phase (summed over {workers} workers: {busy:.0f}s busy in {job:.0f}s wall,"
-          f" {busy / job / int(workers):.0%} of the workers' time):")
+    print(
+        f"time in tests, by phase (summed over {workers} workers: {busy:.0f}s busy in {job:.0f}s wall,"
+        f" {busy / job / int(workers):.0%} of the workers' time):"
+    )
     for phase, seconds in sorted(totals.items(), key=lambda item: -item[1]):
         print(f"  {phase:<34}{seconds:7.1f}s")
     slowest = sorted(durations, reverse=True)[:10]

@@ -40,6 +40,7 @@ def fail(fence: Fence, message: str):
 
 # include ----------------------------------------------------------------------------------------
 
+
 def check_include(fence: Fence) -> None:
     for include in fence.included_paths:
         problem = include_problem(include)
@@ -100,6 +101,7 @@ def has_section(path: Path, name: str) -> bool:
 
 # console ----------------------------------------------------------------------------------------
 
+
 def console_steps(code: str) -> list[tuple[str, str]]:
     """`$ command` lines and the output each is shown with."""
     steps = []
@@ -115,13 +117,21 @@ def check_console(fence: Fence, url: DatabaseURL, update: bool) -> None:
     """Run each command in a fresh folder; its output must be the one shown (update: rewrite it)."""
     # `python` and `pytest` in a block are the project's own (.venv), as for a reader who activated it.
     path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
-    env = scrubbed_environ(TEST_DATABASE_URL=str(url), PGCONNECT_TIMEOUT="5", PATH=path,
-                           NO_COLOR="1", PY_COLORS="0", COLUMNS="80")
+    env = scrubbed_environ(
+        TEST_DATABASE_URL=str(url), PGCONNECT_TIMEOUT="5", PATH=path, NO_COLOR="1", PY_COLORS="0", COLUMNS="80"
+    )
     ran = []
     with tempfile.TemporaryDirectory(prefix="console-block-") as folder:
         for command, expected in console_steps(fence.code):
-            proc = subprocess.run(["bash", "-c", command], cwd=folder, env=env, timeout=120,
-                                  capture_output=True, text=True, stdin=subprocess.DEVNULL)
+            proc = subprocess.run(
+                ["bash", "-c", command],
+                cwd=folder,
+                env=env,
+                timeout=120,
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
+            )
             if proc.returncode != 0:
                 fail(fence, f"`{command}` failed:\n{proc.stdout}{proc.stderr}")
             actual = normalize(proc.stdout + proc.stderr, {str(url.port): "<port>"})
@@ -138,17 +148,19 @@ def check_console(fence: Fence, url: DatabaseURL, update: bool) -> None:
 
 # ini, toml --------------------------------------------------------------------------------------
 
+
 def check_config(fence: Fence) -> None:
     """pytest itself loads the block as its configuration, with every warning an error."""
     with tempfile.TemporaryDirectory(prefix="config-block-") as folder:
         project = Path(folder)
         (project / CONFIG_FILES[fence.lang]).write_text(fence.code)
-        (project / "test_ok.py").write_text(
-            "import pytest\n\n@pytest.mark.asyncio\nasync def test_ok():\n    pass\n"
-        )
+        (project / "test_ok.py").write_text("import pytest\n\n@pytest.mark.asyncio\nasync def test_ok():\n    pass\n")
         proc = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
-            cwd=project, capture_output=True, text=True, timeout=120,
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=120,
             env=scrubbed_environ(),  # CI, BUILD_NUMBER: pytest behaves otherwise on CI
         )
     if proc.returncode != 0:

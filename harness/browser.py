@@ -43,11 +43,15 @@ class Browser:
     def __init__(self, site_url: str):
         if not CHROMIUM:
             raise FileNotFoundError(
-                "chromium not found: install Debian's chromium package (.ci/run does), or set CHROMIUM")
+                "chromium not found: install Debian's chromium package (.ci/run does), or set CHROMIUM"
+            )
         self.site_url = site_url
         self.process = subprocess.Popen(
             [sys.executable, "-m", "harness.browser", site_url, CHROMIUM],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
     def ask(self, **request) -> dict:
         self.process.stdin.write(json.dumps(request) + "\n")
@@ -87,8 +91,13 @@ class _Session:
 
     def watched(self, problems: list[str]):
         page = self.context.new_page()
-        page.on("console", lambda m: m.type == "error" and problems.append(
-            f"console: {m.text}" + (f" ({m.location['url']})" if m.location.get("url") else "")))
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                and problems.append(f"console: {m.text}" + (f" ({m.location['url']})" if m.location.get("url") else ""))
+            ),
+        )
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
         page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} ({r.failure})"))
 
@@ -109,8 +118,11 @@ class _Session:
             page = self.watched(problems)
             try:
                 response = page.goto(self.site_url + request["from"], wait_until="networkidle")
-                return {"status": response.status, "results": _search_from_form(page, request["search"]),
-                        "problems": problems}
+                return {
+                    "status": response.status,
+                    "results": _search_from_form(page, request["search"]),
+                    "problems": problems,
+                }
             finally:
                 page.close()
         if "search" in request:
@@ -152,8 +164,9 @@ def _violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     found = Axe().run(page).response["violations"]
-    return [f"{v['impact']} {v['id']}: {len(v['nodes'])} element(s), first {v['nodes'][0]['html'][:120]}"
-            for v in found]
+    return [
+        f"{v['impact']} {v['id']}: {len(v['nodes'])} element(s), first {v['nodes'][0]['html'][:120]}" for v in found
+    ]
 
 
 def _copy(page) -> dict:
@@ -206,7 +219,8 @@ def _search(page, text: str) -> list[str]:
 def _results(page) -> list[str]:
     """The site paths of the search results shown, in order."""
     hrefs = page.eval_on_selector_all(
-        ".md-search-result__item > .md-search-result__link", "links => links.map(a => a.href)")
+        ".md-search-result__item > .md-search-result__link", "links => links.map(a => a.href)"
+    )
     return [urlsplit(href).path.lstrip("/") for href in hrefs]
 
 

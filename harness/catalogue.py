@@ -96,12 +96,20 @@ def entries() -> tuple[Entry, ...]:
     recipes = {recipe.slug: recipe for recipe in all_recipes()}
     pages = {page.stem: kind for kind in KINDS for page in (DOCS / kind).glob("*.md")}
     # A guide belongs here only when it has a recipe; every error page belongs, recipe or not.
-    slugs = sorted({s for s, kind in pages.items() if kind == "errors"} | recipes.keys()
-                   | {p.stem for p in NOTEBOOKS.glob("*.ipynb")})
+    slugs = sorted(
+        {s for s, kind in pages.items() if kind == "errors"}
+        | recipes.keys()
+        | {p.stem for p in NOTEBOOKS.glob("*.ipynb")}
+    )
     table, claims = rows(), _claims()
     return tuple(
-        Entry(slug, pages.get(slug, "errors"), recipes.get(slug),
-              rows=tuple(r for r in table if r.page == f"errors/{slug}"), claims=tuple(claims.get(slug, ())))
+        Entry(
+            slug,
+            pages.get(slug, "errors"),
+            recipes.get(slug),
+            rows=tuple(r for r in table if r.page == f"errors/{slug}"),
+            claims=tuple(claims.get(slug, ())),
+        )
         for slug in slugs
     )
 
@@ -118,8 +126,14 @@ def problems() -> list[str]:
     """What the catalogue's entries lack, and what belongs to no entry."""
     found = [problem for e in entries() for problem in e.problems()]
     known = {e.slug for e in entries()}
-    found += [f"snippets/{p.name}/: a folder with no recipe.toml" for p in SNIPPETS.iterdir()
-              if p.is_dir() and p.name not in known]
-    found += [f"{HOME.relative_to(REPO)}: a row for {r.page}, which is no error page" for r in rows()
-              if r.page.removeprefix("errors/") not in {e.slug for e in errors()}]
+    found += [
+        f"snippets/{p.name}/: a folder with no recipe.toml"
+        for p in SNIPPETS.iterdir()
+        if p.is_dir() and p.name not in known
+    ]
+    found += [
+        f"{HOME.relative_to(REPO)}: a row for {r.page}, which is no error page"
+        for r in rows()
+        if r.page.removeprefix("errors/") not in {e.slug for e in errors()}
+    ]
     return found

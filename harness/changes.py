@@ -43,8 +43,9 @@ def _changed(slug: str, project: str, name: str) -> frozenset[int] | None:
     replaced = recipe.project_files(base).get(name) if base else None
     if replaced is None:
         return None
-    opcodes = difflib.SequenceMatcher(None, _unmarked(replaced), _unmarked(recipe.root / project / name),
-                                      autojunk=False).get_opcodes()
+    opcodes = difflib.SequenceMatcher(
+        None, _unmarked(replaced), _unmarked(recipe.root / project / name), autojunk=False
+    ).get_opcodes()
     return frozenset(j for tag, _, _, j1, j2 in opcodes if tag in ("replace", "insert") for j in range(j1, j2))
 
 
@@ -81,6 +82,7 @@ def with_highlights(markdown: str) -> str:
         if not lines or "hl_lines=" in match["info"]:
             return match[0]
         return with_option(match, f'hl_lines="{_ranges(lines)}"')
+
     return FENCE.sub(add, markdown)
 
 

@@ -99,8 +99,10 @@ def groups_of(results: dict, slug: str, run: str, section: str) -> list[tuple[li
 
 def same_output(a: str, b: str) -> bool:
     """Two recordings say the same, warning counts aside (see _key)."""
+
     def parts(text):
         return {name: _key(name, body) for name, body in sections(text).items()}
+
     return parts(a) == parts(b)
 
 
@@ -121,20 +123,22 @@ def _span(values: set[str], every: list[str]) -> str:
 
 def labels(results: dict, groups: list[list[str]]) -> list[str]:
     """A tab label per group: the versions that tell the groups apart."""
+
     def values(group, axis):
         return {results[cell]["versions"][axis] for cell in group}
 
     if len(groups) == 1:
         return ["every version it ran in"]
-    every = {axis: sorted({v for data in results.values() for v in [data["versions"][axis]]}, key=Version)
-             for axis in AXES}
-    telling = [axis for axis in AXES
-               if all(values(a, axis).isdisjoint(values(b, axis)) for a, b in combinations(groups, 2))]
+    every = {
+        axis: sorted({v for data in results.values() for v in [data["versions"][axis]]}, key=Version) for axis in AXES
+    }
+    telling = [
+        axis for axis in AXES if all(values(a, axis).isdisjoint(values(b, axis)) for a, b in combinations(groups, 2))
+    ]
     out = []
     for group in groups:
         if telling:
-            label = " · ".join(f"{NAMES.get(axis, axis)} {_span(values(group, axis), every[axis])}"
-                               for axis in telling)
+            label = " · ".join(f"{NAMES.get(axis, axis)} {_span(values(group, axis), every[axis])}" for axis in telling)
             label += " (pinned)" if PINNED in group else ""
         elif PINNED in group:  # no one axis tells them apart: name the other cells (see matrix.toml)
             label = "the other versions (pinned)"
@@ -160,8 +164,11 @@ def render_variants(results: dict, slug: str, run: str, section: str) -> str:
         else:
             out += [f"    {fence}", *[f"    {line}".rstrip() for line in text.splitlines()], "    ```", ""]
     if mixed:
-        out += ["Warning counts are those of the first version a tab names; [Compatibility]"
-                "(../reference/compatibility.md) has each version's.", ""]
+        out += [
+            "Warning counts are those of the first version a tab names; [Compatibility]"
+            "(../reference/compatibility.md) has each version's.",
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -172,8 +179,13 @@ def render_fix_tabs(results: dict, slug: str, runs: dict[str, list[str]]) -> str
         applies = [cell for cell in results if run_data(results, cell, slug, run)]
         passing = [cell for cell in applies if run_data(results, cell, slug, run)["outcome"] == "passed"]
         others = [cell for cell in results if cell not in passing]
-        label = (labels(results, [passing, others])[0] if passing and others
-                 else "every version it ran in" if passing else "no version: it did not pass")
+        label = (
+            labels(results, [passing, others])[0]
+            if passing and others
+            else "every version it ran in"
+            if passing
+            else "no version: it did not pass"
+        )
         out += [f'=== "{label}"', ""]
         for file in files:
             name = file.split(":")[0].split("/", 1)[1]
@@ -183,11 +195,15 @@ def render_fix_tabs(results: dict, slug: str, runs: dict[str, list[str]]) -> str
         mixed = False
         for label, (cells, text, outcome) in zip(labels(results, [cells for cells, _, _ in groups]), groups):
             out.append(f"    | {label} | `{(text or outcome).strip()}` |")
-            mixed = mixed or len({sections(run_data(results, c, slug, run)["recorded"]).get("outcome")
-                                  for c in cells}) > 1
+            mixed = (
+                mixed or len({sections(run_data(results, c, slug, run)["recorded"]).get("outcome") for c in cells}) > 1
+            )
         if mixed:
-            out += ["", "    Warning counts are those of the first version a row names; [Compatibility]"
-                        "(../reference/compatibility.md) has each version's."]
+            out += [
+                "",
+                "    Warning counts are those of the first version a row names; [Compatibility]"
+                "(../reference/compatibility.md) has each version's.",
+            ]
         out.append("")
     return "\n".join(out)
 
@@ -229,6 +245,7 @@ def included_sections() -> set[tuple[str, str, str]]:
 
 # --- the compatibility page ---------------------------------------------------------------------
 
+
 def run_anchors() -> dict[tuple[str, str], str]:
     """(slug, run) -> 'errors/page.md#section': where a page first shows the run's recording."""
     tabs = {(r.slug, tab): list(runs) for r in all_recipes() for tab, runs in r.tabs.items()}
@@ -240,8 +257,9 @@ def run_anchors() -> dict[tuple[str, str], str]:
                 in_fence = not in_fence
             if not in_fence and (match := re.match(r"^#{1,6} (.+)$", line)):
                 heading = slugify(match.group(1).replace("`", "").replace("**", ""), "-")
-            for match in re.finditer(r'(?:snippets/([^/]+)/recorded/([^/.]+)\.txt|matrix/variants/([^/]+)/([^/]+?)--)',
-                                     line):
+            for match in re.finditer(
+                r"(?:snippets/([^/]+)/recorded/([^/.]+)\.txt|matrix/variants/([^/]+)/([^/]+?)--)", line
+            ):
                 slug, run = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
                 target = str(page.relative_to(DOCS)) + (f"#{heading}" if heading else "")
                 anchors.setdefault((slug, run), target)
@@ -288,13 +306,20 @@ def render_page(matrix: Matrix, results: dict) -> str:
     ]
     for cell in cells:
         versions = results[cell]["versions"]
-        out.append(f"| `{cell}` | " + " | ".join(versions.get(name, "?") for name in shown)
-                   + f" | {results[cell]['why']} |")
+        out.append(
+            f"| `{cell}` | " + " | ".join(versions.get(name, "?") for name in shown) + f" | {results[cell]['why']} |"
+        )
     changes = changed_runs(results)
-    out += ["", "## What changes with the version", "",
-            "Runs whose outcome or recorded output differs from the pinned cell (warning counts aside),",
-            "and where; a run the pinned cell does not have is listed with every cell that ran it.", "",
-            "| run | cells where it differs |", "|---|---|"]
+    out += [
+        "",
+        "## What changes with the version",
+        "",
+        "Runs whose outcome or recorded output differs from the pinned cell (warning counts aside),",
+        "and where; a run the pinned cell does not have is listed with every cell that ran it.",
+        "",
+        "| run | cells where it differs |",
+        "|---|---|",
+    ]
     anchors = run_anchors()
     for (slug, run), where in changes.items():
         out.append(f"| {_run_link(slug, run, anchors)} | " + ", ".join(f"`{c}`" for c in where) + " |")
@@ -335,8 +360,11 @@ def changed_runs(results: dict) -> dict[tuple[str, str], list[str]]:
         for slug, entry in data["recipes"].items():
             for run, result in entry["runs"].items():
                 base = pinned and pinned["recipes"].get(slug, {}).get("runs", {}).get(run)
-                if (base is None or base["outcome"] != result["outcome"]
-                        or not same_output(base["recorded"], result["recorded"])):
+                if (
+                    base is None
+                    or base["outcome"] != result["outcome"]
+                    or not same_output(base["recorded"], result["recorded"])
+                ):
                     changes.setdefault((slug, run), []).append(cell)
     return dict(sorted(changes.items()))
 
@@ -361,9 +389,12 @@ def adopt_tabs(results: dict) -> list[Path]:
         lines, out, i = page.read_text().splitlines(), [], 0
         while i < len(lines):
             match = fence_open.match(lines[i])
-            end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == match.group(2)), None) \
-                if match else None
-            body = lines[i + 1:end] if end else []
+            end = (
+                next((j for j in range(i + 1, len(lines)) if lines[j].strip() == match.group(2)), None)
+                if match
+                else None
+            )
+            body = lines[i + 1 : end] if end else []
             includes = [INCLUDE_LINE.match(line.strip()) for line in body]
             if not end or not body or not all(includes):
                 out.append(lines[i])

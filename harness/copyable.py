@@ -90,7 +90,9 @@ def import_block(lines: list[str]) -> tuple[int, int]:
     start = 0
     if lines and lines[0].lstrip().startswith(('"""', "'''")):  # a module docstring
         quote = lines[0].lstrip()[:3]
-        start = next(i for i, line in enumerate(lines) if quote in (line[line.index(quote) + 3:] if i == 0 else line)) + 1
+        start = (
+            next(i for i, line in enumerate(lines) if quote in (line[line.index(quote) + 3 :] if i == 0 else line)) + 1
+        )
     while start < len(lines) and not lines[start].strip():
         start += 1
     end = start
@@ -109,7 +111,7 @@ def paste(base: str, shown: str, section: str) -> str:
     if section not in given:
         raise ValueError(f"no section {section!r}")
     first, last = given[section]
-    block = source[first:last + 1]
+    block = source[first : last + 1]
     if section == "imports" and section not in have:
         start, end = import_block(into)
         dropped = sorted(imported(into[start:end]) - imported(block))
@@ -118,12 +120,15 @@ def paste(base: str, shown: str, section: str) -> str:
         return "".join(into[:start] + block + into[end:])
     if section in have:
         start, end = have[section]
-        return "".join(into[:start] + block + into[end + 1:])
+        return "".join(into[:start] + block + into[end + 1 :])
     while first > 0 and not source[first - 1].strip():  # keep the blank lines that lead into it
         first -= 1
-    block = source[first:last + 1]
-    before = [name for name, (_, end) in sorted(given.items(), key=lambda item: item[1])
-              if end < given[section][0] and name != "imports"]
+    block = source[first : last + 1]
+    before = [
+        name
+        for name, (_, end) in sorted(given.items(), key=lambda item: item[1])
+        if end < given[section][0] and name != "imports"
+    ]
     if before and before[-1] in have:
         at = have[before[-1]][1] + 1
         return "".join(into[:at] + block + into[at:])
@@ -170,6 +175,8 @@ def problems(shown: Shown) -> list[str]:
         if got is None:
             found.append(f"{name}: the project adds it, and the page does not show it")
         elif unmarked(got) != want:
-            diff = difflib.unified_diff(unmarked(got).splitlines(), want.splitlines(), "pasted", "ran", lineterm="", n=0)
+            diff = difflib.unified_diff(
+                unmarked(got).splitlines(), want.splitlines(), "pasted", "ran", lineterm="", n=0
+            )
             found.append(f"{name}: pasting gives another file:\n" + "\n".join(list(diff)[2:14]))
     return found

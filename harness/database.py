@@ -97,8 +97,7 @@ def from_environment() -> DatabaseURL | None:
         raise DatabaseUnavailable(f"{ENV}: {error}") from None
     if not is_test_database(url.database):
         raise DatabaseUnavailable(
-            f"{ENV} must name a test database ('test' as a word of its name, like dataflow_test),"
-            f" got {url.masked}"
+            f"{ENV} must name a test database ('test' as a word of its name, like dataflow_test), got {url.masked}"
         )
     check(url)
     return url
@@ -186,7 +185,8 @@ def drop(base: DatabaseURL, name: str) -> None:
             # DROP DATABASE ends autovacuum itself; this role's own sessions are ended first.
             await connection.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = $1 AND usename = current_user AND pid <> pg_backend_pid()", name,
+                " WHERE datname = $1 AND usename = current_user AND pid <> pg_backend_pid()",
+                name,
             )
             await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         finally:
@@ -253,8 +253,11 @@ def watch_job(base: DatabaseURL) -> None:
     """Start a process that drops this job's databases if the job dies without dropping them."""
     watcher = subprocess.Popen(
         [sys.executable, "-m", "harness.database", "--watch", str(_owner())],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        text=True,
     )
     watcher.stdin.write(str(base))  # not in argv, where any user's `ps` would show the password
     watcher.stdin.close()

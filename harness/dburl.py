@@ -49,8 +49,7 @@ class DatabaseURL:
         database = unquote(parts.path.lstrip("/"))
         if not parts.hostname or not database or not parts.username:
             raise BadDatabaseURL(f"need user, host and database in {shown}")
-        return cls(unquote(parts.username), unquote(parts.password or ""), parts.hostname,
-                   port, database)
+        return cls(unquote(parts.username), unquote(parts.password or ""), parts.hostname, port, database)
 
     def with_(self, **changes) -> DatabaseURL:
         return replace(self, **changes)
@@ -65,4 +64,3 @@ class DatabaseURL:
     @property
     def masked(self) -> str:
         return mask(str(self))
-

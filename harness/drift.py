@@ -49,19 +49,30 @@ def compare(pinned: dict, new: dict) -> tuple[list[str], bool]:
             notebooks += [f"- `{slug}.ipynb` prints otherwise:", "", "```diff", change, "```", ""]
     versions = ["| package | pinned | this run |", "|---|---|---|"] + [
         f"| {name} | {pinned['versions'].get(name)} | "
-        + (f"**{v}**" if v != pinned["versions"].get(name) else v) + " |"
-        for name, v in new["versions"].items()]
+        + (f"**{v}**" if v != pinned["versions"].get(name) else v)
+        + " |"
+        for name, v in new["versions"].items()
+    ]
     lines = ["# Drift report", "", *versions, ""]
-    for title, items in (("Outcomes that flipped", flipped), ("Messages that changed", changed),
-                         ("New warnings", warned), ("Notebooks", notebooks)):
+    for title, items in (
+        ("Outcomes that flipped", flipped),
+        ("Messages that changed", changed),
+        ("New warnings", warned),
+        ("Notebooks", notebooks),
+    ):
         lines += [f"## {title}", "", *(items or ["None."]), ""]
     return lines, bool(flipped or changed or warned or notebooks)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="./dev drift", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pin", action="append", default=[], metavar="NAME==VERSION",
-                        help="this version instead of the newest (simulates a release)")
+    parser.add_argument(
+        "--pin",
+        action="append",
+        default=[],
+        metavar="NAME==VERSION",
+        help="this version instead of the newest (simulates a release)",
+    )
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT, help="where to write it")
     args = parser.parse_args(argv)
     matrix = Matrix.load()
@@ -76,8 +87,7 @@ def main(argv: list[str]) -> int:
     requirements = matrix.requirements(args.pin, read_lock(LOCKFILE), unpinned={n.lower() for n in newest})
     requirements += [n for n in newest if not any(_bare(r) == n.lower() for r in requirements)]
     resolve(requirements, lock, upgrade=newest)
-    cell = Cell("drift", "the newest releases" if not args.pin else f"pinned: {', '.join(args.pin)}",
-                lockfile=lock)
+    cell = Cell("drift", "the newest releases" if not args.pin else f"pinned: {', '.join(args.pin)}", lockfile=lock)
     print(f"dev drift: resolved {lock.relative_to(REPO)}", flush=True)
     new = run_cell(matrix, cell, None, force=True, position="drift")
     lines, changed = compare(pinned, new)

@@ -27,9 +27,14 @@ from harness.recipes import OUTCOMES, Recipe, RecipeError, Run
 ERRATA = REPO / "errata.toml"
 VERDICTS = {"true": "True", "false": "False", "partly": "Partly true", "not-testable": "Not testable here"}
 PAGE = DOCS / "reference" / "upstream-guide-errata.md"
-ENDED = {"passed": "passed", "failed": "failed", "interrupted": "was interrupted",
-         "internal-error": "ended in an internal error", "usage-error": "ended in a usage error",
-         "no-tests": "collected no tests"}
+ENDED = {
+    "passed": "passed",
+    "failed": "failed",
+    "interrupted": "was interrupted",
+    "internal-error": "ended in an internal error",
+    "usage-error": "ended in a usage error",
+    "no-tests": "collected no tests",
+}
 
 
 @cache
@@ -91,8 +96,11 @@ class Check:
             return None if self.contains in text else f"{self.recorded} no longer shows {self.contains!r}"
         if not (blocks := _executed_blocks(self.page)):
             return f"{self.page} has no executed block"
-        return None if any(self.contains in b for b in blocks) else (
-            f"no executed block on {self.page} shows {self.contains!r}")
+        return (
+            None
+            if any(self.contains in b for b in blocks)
+            else (f"no executed block on {self.page} shows {self.contains!r}")
+        )
 
     def holds(self) -> bool:
         return _outcome(self.run) == self.claim if self.run else self.claim is True
@@ -114,10 +122,14 @@ class Check:
         result = "✔ holds" if self.holds() else "✘ does not hold"
         if self.run:
             seen = f"run `{self.run}` {ENDED[_outcome(self.run)]}" + (
-                "" if self.holds() else f" (the claim predicts: {self.claim})")
+                "" if self.holds() else f" (the claim predicts: {self.claim})"
+            )
         else:
-            where = f"`{self.recorded}`" + (f" {self.section}" if self.section else "") if self.recorded \
+            where = (
+                f"`{self.recorded}`" + (f" {self.section}" if self.section else "")
+                if self.recorded
                 else "an executed block"
+            )
             seen = f"{where} shows `{self.contains}`"
         return f"{result}: {seen}" + (f", on {link}" if (link := self.link()) else "")
 

@@ -19,8 +19,15 @@ ERROR_LINE = re.compile(
     r"|(?:WARNING|ERROR|CRITICAL)\s+\S+:\S+:<line> .*|ERROR: .*)$"
 )
 # The normalizer's placeholders, back to values of the kind a reader's own line has there.
-CONCRETE = {"<port>": "5434", "0x<addr>": "0x7f3a2c1d0e80", "<line>": "42", "<project>": "/home/me/app",
-            "<id>": "140120871234560", "<pid>": "4242", "<tmp>": "/tmp/pytest-of-me"}
+CONCRETE = {
+    "<port>": "5434",
+    "0x<addr>": "0x7f3a2c1d0e80",
+    "<line>": "42",
+    "<project>": "/home/me/app",
+    "<id>": "140120871234560",
+    "<pid>": "4242",
+    "<tmp>": "/tmp/pytest-of-me",
+}
 
 
 def texts(slug: str) -> list[str]:
@@ -34,10 +41,14 @@ def sources(slug: str) -> list[tuple[str, str]]:
     from harness.recipes import Recipe
 
     recipe = Recipe.load(slug)
-    found = [(provenance.title(recipe.run(p.stem)), p.read_text())
-             for p in sorted((REPO / "snippets" / slug / "recorded").glob("*.txt"))]
-    found += [(provenance.title(recipe.run(p.stem.split("--")[0]), outcome=False) + " (version tabs)", p.read_text())
-              for p in sorted((REPO / "matrix" / "variants" / slug).glob("*.md"))]
+    found = [
+        (provenance.title(recipe.run(p.stem)), p.read_text())
+        for p in sorted((REPO / "snippets" / slug / "recorded").glob("*.txt"))
+    ]
+    found += [
+        (provenance.title(recipe.run(p.stem.split("--")[0]), outcome=False) + " (version tabs)", p.read_text())
+        for p in sorted((REPO / "matrix" / "variants" / slug).glob("*.md"))
+    ]
     notebook = REPO / "notebooks" / f"{slug}.ipynb"
     if notebook.exists():
         where = f"notebook {slug} · ./dev notebook {slug}"
@@ -77,12 +88,18 @@ def markdown(slug: str) -> str:
     found = lines(slug)
     if not found:
         # AssertionError is left out above: a page whose runs fail only on asserts says so.
-        failures = [line for text in texts(slug) for line in text.splitlines() if line.startswith("E   ")
-                    and not line[4:].startswith(" ") and line[4:].strip()]
+        failures = [
+            line
+            for text in texts(slug)
+            for line in text.splitlines()
+            if line.startswith("E   ") and not line[4:].startswith(" ") and line[4:].strip()
+        ]
         if not failures or not all(line.startswith("E   AssertionError") for line in failures):
             raise ValueError(f"{slug}: no recorded error or warning lines")
-        return ('!!! info "The recordings of these runs hold no error or warning line: each failure they'
-                ' record is an `AssertionError`."\n')
+        return (
+            '!!! info "The recordings of these runs hold no error or warning line: each failure they'
+            ' record is an `AssertionError`."\n'
+        )
     # Each line is titled with the run that printed it first: one hop to the command.
     items = "\n".join(f'    - {code(line)}{{title="{where}"}}' for line, where in origins(slug).items())
     title = f"Error and warning lines in these runs' recordings, version tabs and notebook ({len(found)})"

@@ -115,8 +115,17 @@ def fences(page: Path) -> list[Fence]:
         if token.type == "fence" and token.map:
             info = parse_superfences_block_info(token.info)
             lang = info[0] if info else ""
-            found.append(Fence(page, token.map[0] + 1, lang, info[1:], token.info, token.content,
-                               in_admonition=token.map[0] in moved))
+            found.append(
+                Fence(
+                    page,
+                    token.map[0] + 1,
+                    lang,
+                    info[1:],
+                    token.info,
+                    token.content,
+                    in_admonition=token.map[0] in moved,
+                )
+            )
     return found
 
 
@@ -132,8 +141,13 @@ def bare_includes(page: Path) -> list[str]:
     """Paths a page includes outside any fence: Markdown to render (the version tabs)."""
     lines, _ = _dedent_admonitions(page.read_text().splitlines())
     tokens = MarkdownIt("commonmark").parse("\n".join(lines) + "\n")
-    return [match.group(2) for token in tokens if token.type == "inline"
-            for line in token.content.splitlines() if (match := INCLUDE.match(line))]
+    return [
+        match.group(2)
+        for token in tokens
+        if token.type == "inline"
+        for line in token.content.splitlines()
+        if (match := INCLUDE.match(line))
+    ]
 
 
 def include_lines(text: str) -> list[tuple[int, str]]:

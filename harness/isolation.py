@@ -85,16 +85,33 @@ def write_project(folder: Path, strategy: str) -> None:
     (folder / "tests" / TESTS.name).write_bytes(TESTS.read_bytes())
 
 
-def run_pytest(folder: Path, url: DatabaseURL, tests: int, timeout: float,
-               label: str = "") -> tuple[int | None, list[str]]:
+def run_pytest(
+    folder: Path, url: DatabaseURL, tests: int, timeout: float, label: str = ""
+) -> tuple[int | None, list[str]]:
     """pytest in `folder` with a JUnit report; killed after `timeout` (returncode None)."""
-    env = scrubbed_environ(TEST_DATABASE_URL=str(url), ISOLATION_TESTS=str(tests), PYTHONDONTWRITEBYTECODE="1",
-                           PY_COLORS="0", NO_COLOR="1")
+    env = scrubbed_environ(
+        TEST_DATABASE_URL=str(url), ISOLATION_TESTS=str(tests), PYTHONDONTWRITEBYTECODE="1", PY_COLORS="0", NO_COLOR="1"
+    )
     # xunit1: JUnit reports keep record_property's properties without a warning about them.
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--tb=line", "-rN",
-               "--color=no", "--junitxml=junit.xml", "-o", "junit_family=xunit1"]
-    progress = (lambda done, seconds: print(f"dev isolation: {label}: {done:3d}% done, {seconds:.0f}s",
-                                            flush=True)) if label else None
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--tb=line",
+        "-rN",
+        "--color=no",
+        "--junitxml=junit.xml",
+        "-o",
+        "junit_family=xunit1",
+    ]
+    progress = (
+        (lambda done, seconds: print(f"dev isolation: {label}: {done:3d}% done, {seconds:.0f}s", flush=True))
+        if label
+        else None
+    )
     return load.stream_pytest(command, folder, env, timeout, step=25, progress=progress)
 
 
@@ -161,11 +178,14 @@ def run_strategy(strategy: str, url: DatabaseURL, tests: int, server=None, label
             sampler.done.set()
             sampler.join(5)
         if returncode is None:
-            raise RuntimeError(f"{strategy}: pytest did not finish within {timeout:.0f}s; killed. "
-                               "Last lines:\n" + "\n".join(lines[-15:]))
+            raise RuntimeError(
+                f"{strategy}: pytest did not finish within {timeout:.0f}s; killed. "
+                "Last lines:\n" + "\n".join(lines[-15:])
+            )
         if not (folder / "junit.xml").exists():
-            raise RuntimeError(f"{strategy}: pytest exited {returncode} without running the tests:\n"
-                               + "\n".join(lines[-15:]))
+            raise RuntimeError(
+                f"{strategy}: pytest exited {returncode} without running the tests:\n" + "\n".join(lines[-15:])
+            )
         literals = {tmp: "<project>", str(folder.resolve()): "<project>", str(url.port): "<port>"}
         if url.password:
             literals[url.password] = "***"
@@ -201,8 +221,15 @@ def probe_cleanup_test_tables(url: DatabaseURL) -> dict:
             Path(tmp, name).write_bytes(source.read_bytes())
         Path(tmp, PROBE.name).write_bytes(PROBE.read_bytes())
         env = scrubbed_environ(TEST_DATABASE_URL=str(url), PYTHONDONTWRITEBYTECODE="1")
-        proc = subprocess.run([sys.executable, PROBE.name], cwd=tmp, env=env, capture_output=True,
-                              text=True, timeout=120, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            [sys.executable, PROBE.name],
+            cwd=tmp,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
     if proc.returncode != 0:
         raise RuntimeError(f"the cleanup_test_tables() probe failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -228,8 +255,10 @@ def drop_database(server, name: str) -> None:
 def measure(tests: int) -> dict:
     server = pgserver.start()
     try:
-        print(f"dev isolation: {len(STRATEGIES)} strategies, {tests} tests each, one after another; "
-              f"this takes minutes", flush=True)
+        print(
+            f"dev isolation: {len(STRATEGIES)} strategies, {tests} tests each, one after another; this takes minutes",
+            flush=True,
+        )
         began = time.perf_counter()
         strategies = []
         for strategy in STRATEGIES:
@@ -239,8 +268,11 @@ def measure(tests: int) -> dict:
                 figures = run_strategy(strategy, url, tests, server=server, label=strategy)
             finally:
                 drop_database(server, name)
-            print(f"dev isolation: {strategy}: {figures['outcome']}, median "
-                  f"{figures['per_test_median_seconds']:.3f}s, isolates: {figures['isolates']}", flush=True)
+            print(
+                f"dev isolation: {strategy}: {figures['outcome']}, median "
+                f"{figures['per_test_median_seconds']:.3f}s, isolates: {figures['isolates']}",
+                flush=True,
+            )
             strategies.append(figures)
         name = database_name("probe")
         try:
@@ -257,9 +289,11 @@ def measure(tests: int) -> dict:
             "total_seconds": round(total, 1),
             "strategies": strategies,
             "cleanup_test_tables": probe,
-            "versions": {**{name: version(name) for name in PACKAGES},
-                         "python": sys.version.split()[0],
-                         "postgresql": server.psql("SHOW server_version").split()[0]},
+            "versions": {
+                **{name: version(name) for name in PACKAGES},
+                "python": sys.version.split()[0],
+                "postgresql": server.psql("SHOW server_version").split()[0],
+            },
             "inputs": inputs_digest(),
         }
     finally:
@@ -267,6 +301,7 @@ def measure(tests: int) -> dict:
 
 
 # --- rendering ---------------------------------------------------------------------------------
+
 
 def by_name(run: dict) -> dict[str, dict]:
     return {s["strategy"]: s for s in run["strategies"]}
@@ -292,54 +327,77 @@ def ratio_sentence(run: dict) -> str:
     median = reference["per_test_median_seconds"]
     if fastest["strategy"] == REFERENCE:
         others = [s for s in run["strategies"] if s["isolates"] is True and s is not reference]
-        text = (f"The recommended fixture was the fastest strategy whose every test passed its isolation "
-                f"check (median {seconds(median)} a test).")
+        text = (
+            f"The recommended fixture was the fastest strategy whose every test passed its isolation "
+            f"check (median {seconds(median)} a test)."
+        )
         if others:
-            text += " The other strategies that isolated took " + ", ".join(
-                f"{s['per_test_median_seconds'] / median:.1f} times as long (`{s['strategy']}`, "
-                f"{seconds(s['per_test_median_seconds'])})" for s in others) + "."
+            text += (
+                " The other strategies that isolated took "
+                + ", ".join(
+                    f"{s['per_test_median_seconds'] / median:.1f} times as long (`{s['strategy']}`, "
+                    f"{seconds(s['per_test_median_seconds'])})"
+                    for s in others
+                )
+                + "."
+            )
         return text
     ratio = median / fastest["per_test_median_seconds"]
-    return (f"The recommended fixture's median time per test, {seconds(median)}, "
-            f"is **{ratio:.1f} times** that of `{fastest['strategy']}` "
-            f"({seconds(fastest['per_test_median_seconds'])}), the fastest strategy whose every test "
-            f"passed its isolation check.")
+    return (
+        f"The recommended fixture's median time per test, {seconds(median)}, "
+        f"is **{ratio:.1f} times** that of `{fastest['strategy']}` "
+        f"({seconds(fastest['per_test_median_seconds'])}), the fastest strategy whose every test "
+        f"passed its isolation check."
+    )
 
 
 def render(run: dict) -> str:
     """The Markdown fragment the page includes: the table and the ratio, from the recorded run."""
     v = run["versions"]
-    head = ("| strategy | isolates | per test: median | per test: 95th percentile | wall time "
-            "| most connections at once | connections left | passed / failed | failed the isolation check |")
+    head = (
+        "| strategy | isolates | per test: median | per test: 95th percentile | wall time "
+        "| most connections at once | connections left | passed / failed | failed the isolation check |"
+    )
     rows = [head, "|" + "---|" * 9]
     for s in run["strategies"]:
         rows.append(
             f"| `{s['strategy']}` | {verdict(s)} | {seconds(s['per_test_median_seconds'])} "
             f"| {seconds(s['per_test_p95_seconds'])} | {s['wall_seconds']:.0f} s "
             f"| {s['peak_client_backends']} | {s['client_backends_left']} "
-            f"| {s['passed']} / {s['failed']} | {s['isolation_failures']} |")
-    about = (f"Recorded on {run['date']} by `{run['command']}`: {run['tests_per_strategy']} tests "
-             f"per strategy, {run['total_seconds']:.0f} s in all on {run['cpus']} CPUs, against PostgreSQL "
-             f"{v['postgresql']} (`max_connections = {run['max_connections']}`), with Python {v['python']}, "
-             f"pytest {v['pytest']}, pytest-asyncio {v['pytest-asyncio']}, kailash-dataflow "
-             f"{v['kailash-dataflow']} (kailash {v['kailash']}) and asyncpg {v['asyncpg']}.")
+            f"| {s['passed']} / {s['failed']} | {s['isolation_failures']} |"
+        )
+    about = (
+        f"Recorded on {run['date']} by `{run['command']}`: {run['tests_per_strategy']} tests "
+        f"per strategy, {run['total_seconds']:.0f} s in all on {run['cpus']} CPUs, against PostgreSQL "
+        f"{v['postgresql']} (`max_connections = {run['max_connections']}`), with Python {v['python']}, "
+        f"pytest {v['pytest']}, pytest-asyncio {v['pytest-asyncio']}, kailash-dataflow "
+        f"{v['kailash-dataflow']} (kailash {v['kailash']}) and asyncpg {v['asyncpg']}."
+    )
     return "\n".join(rows) + "\n\n" + about + "\n\n" + ratio_sentence(run) + "\n"
 
 
 def verdict_sentence(s: dict) -> str:
     n = s["tests"]
     if s["isolates"] is True:
-        text = (f"In the recorded run, every one of the {n} tests passed its isolation check: none found a "
-                f"customer an earlier test had written.")
+        text = (
+            f"In the recorded run, every one of the {n} tests passed its isolation check: none found a "
+            f"customer an earlier test had written."
+        )
     elif s["isolates"] is False:
-        text = (f"In the recorded run, {s['isolation_failures']} of the {n} tests failed their isolation "
-                f"check: each began with customers that earlier tests had written through DataFlow.")
+        text = (
+            f"In the recorded run, {s['isolation_failures']} of the {n} tests failed their isolation "
+            f"check: each began with customers that earlier tests had written through DataFlow."
+        )
     else:
-        text = (f"In the recorded run, {s['isolation_unchecked']} of the {n} tests did not get as far as "
-                f"their isolation check, so the run does not show whether this strategy isolates.")
+        text = (
+            f"In the recorded run, {s['isolation_unchecked']} of the {n} tests did not get as far as "
+            f"their isolation check, so the run does not show whether this strategy isolates."
+        )
     if s["other_failures"]:
-        text += (f" {s['other_failures']} tests failed for another reason; the first said: "
-                 f"`{s['first_other_failure'].replace('`', chr(39))}`.")
+        text += (
+            f" {s['other_failures']} tests failed for another reason; the first said: "
+            f"`{s['first_other_failure'].replace('`', chr(39))}`."
+        )
     return text
 
 
@@ -356,11 +414,14 @@ def render_verdicts(run: dict) -> str:
     else:
         rows = probe["customers_after"]
         customers = f"kept the `customers` table, with {rows} row{'' if rows == 1 else 's'} in it"
-    parts += ["--8<-- [start:cleanup-test-tables]",
-              f"In the recorded run, after one customer was created, `cleanup_test_tables()` {customers}; "
-              f"of the {len(probe['tables_before'])} tables in `public` it dropped "
-              + (", ".join(f"`{t}`" for t in dropped) if dropped else "none") + ".",
-              "--8<-- [end:cleanup-test-tables]"]
+    parts += [
+        "--8<-- [start:cleanup-test-tables]",
+        f"In the recorded run, after one customer was created, `cleanup_test_tables()` {customers}; "
+        f"of the {len(probe['tables_before'])} tables in `public` it dropped "
+        + (", ".join(f"`{t}`" for t in dropped) if dropped else "none")
+        + ".",
+        "--8<-- [end:cleanup-test-tables]",
+    ]
     return "\n".join(parts) + "\n"
 
 
@@ -378,13 +439,17 @@ def render_plot(run: dict, path: Path = PLOT) -> None:
     names = [s["strategy"] for s in run["strategies"]]
     medians = [s["per_test_median_seconds"] * 1000 for s in run["strategies"]]
     p95s = [s["per_test_p95_seconds"] * 1000 for s in run["strategies"]]
-    labels = [n if s["isolates"] else f"{n}\n(does not isolate)" if s["isolates"] is False
-              else f"{n}\n(isolation not shown)" for n, s in zip(names, run["strategies"])]
+    labels = [
+        n if s["isolates"] else f"{n}\n(does not isolate)" if s["isolates"] is False else f"{n}\n(isolation not shown)"
+        for n, s in zip(names, run["strategies"])
+    ]
     fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
     xs = range(len(names))
     width = 0.38
-    bars = [ax.bar([x - width / 2 for x in xs], medians, width, label="median", color="#4878a8"),
-            ax.bar([x + width / 2 for x in xs], p95s, width, label="95th percentile", color="#e8a33d")]
+    bars = [
+        ax.bar([x - width / 2 for x in xs], medians, width, label="median", color="#4878a8"),
+        ax.bar([x + width / 2 for x in xs], p95s, width, label="95th percentile", color="#e8a33d"),
+    ]
     for group in bars:
         ax.bar_label(group, fmt="%.0f", padding=2, fontsize=8)
     for tick, s in zip(xs, run["strategies"]):
@@ -393,8 +458,9 @@ def render_plot(run: dict, path: Path = PLOT) -> None:
                 group[tick].set_hatch("//")
     ax.set_xticks(list(xs), labels, fontsize=9)
     ax.set_ylabel("time per test, setup to teardown (ms)")
-    ax.set_title(f"Time per test by isolation strategy ({run['tests_per_strategy']} tests each, "
-                 f"{run['date']})", fontsize=10)
+    ax.set_title(
+        f"Time per test by isolation strategy ({run['tests_per_strategy']} tests each, {run['date']})", fontsize=10
+    )
     ax.legend(frameon=False, fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_ylim(0, max(p95s + [1]) * 1.15)
@@ -412,13 +478,16 @@ def write_rendered(run: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="./dev isolation", description=__doc__.split("\n\n")[0])
     parser.add_argument("--tests", type=int, default=DEFAULT_TESTS, help="generated tests per strategy")
-    parser.add_argument("--render", action="store_true",
-                        help="only re-render figures.md, verdicts.md and the plot from last-run.json")
+    parser.add_argument(
+        "--render", action="store_true", help="only re-render figures.md, verdicts.md and the plot from last-run.json"
+    )
     args = parser.parse_args(argv)
     if args.render:
         write_rendered(json.loads(LAST_RUN.read_text()))
-        print(f"dev isolation: rendered {FIGURES.relative_to(REPO)}, {VERDICTS.relative_to(REPO)} "
-              f"and {PLOT.relative_to(REPO)}")
+        print(
+            f"dev isolation: rendered {FIGURES.relative_to(REPO)}, {VERDICTS.relative_to(REPO)} "
+            f"and {PLOT.relative_to(REPO)}"
+        )
         return 0
     if args.tests < 1:
         parser.error("--tests must be at least 1")
@@ -430,10 +499,14 @@ def main(argv: list[str] | None = None) -> int:
     LAST_RUN.write_text(json.dumps(run, indent=2) + "\n")
     write_rendered(run)
     print(FIGURES.read_text(), end="")
-    print(f"dev isolation: wrote {LAST_RUN.relative_to(REPO)}, {FIGURES.relative_to(REPO)}, "
-          f"{VERDICTS.relative_to(REPO)} and {PLOT.relative_to(REPO)}")
-    healthy = all(s["other_failures"] == 0 and s["client_backends_left"] == 0 and s["databases_left"] == 0
-                  for s in run["strategies"])
+    print(
+        f"dev isolation: wrote {LAST_RUN.relative_to(REPO)}, {FIGURES.relative_to(REPO)}, "
+        f"{VERDICTS.relative_to(REPO)} and {PLOT.relative_to(REPO)}"
+    )
+    healthy = all(
+        s["other_failures"] == 0 and s["client_backends_left"] == 0 and s["databases_left"] == 0
+        for s in run["strategies"]
+    )
     return 0 if healthy else 1
 
 

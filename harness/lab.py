@@ -38,9 +38,16 @@ STOP_TIMEOUT = 30
 
 def jupyter_command(port: int, retries: int, workdir: Path, root: Path = NOTEBOOKS) -> list[str]:
     return [
-        str(LAB_PYTHON), "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}", f"--ServerApp.port_retries={retries}",
-        f"--ServerApp.root_dir={root}", "--ServerApp.log_level=WARN", "--ExtensionApp.log_level=WARN",
+        str(LAB_PYTHON),
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        f"--ServerApp.port_retries={retries}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.log_level=WARN",
+        "--ExtensionApp.log_level=WARN",
         "--KernelManager.transport=ipc",
         f"--MappingKernelManager.root_dir={workdir}",  # the kernels' working directory
         *(["--allow-root"] if os.geteuid() == 0 else []),
@@ -66,7 +73,8 @@ def serve(url, tmp: Path, port: int | None, stop: threading.Event, root: Path = 
     kernelspec(share / "kernels" / "python3", Path(sys.executable), "Python 3 (DataFlow guide)")
     token = secrets.token_hex(24)
     env = {
-        **os.environ, database.ENV: str(url),
+        **os.environ,
+        database.ENV: str(url),
         "JUPYTER_TOKEN": token,  # in the environment, not argv, where any user's `ps` shows it
         # Connection files, IPC sockets, the server's info file: here, removed on exit; short
         # paths too (a unix socket's path is at most 107 bytes).
@@ -76,7 +84,9 @@ def serve(url, tmp: Path, port: int | None, stop: threading.Event, root: Path = 
     }
     lab = subprocess.Popen(
         jupyter_command(port or DEFAULT_PORT, 0 if port else 50, workdir, root),
-        env=env, cwd=workdir, stdin=subprocess.DEVNULL,
+        env=env,
+        cwd=workdir,
+        stdin=subprocess.DEVNULL,
         start_new_session=True,  # Ctrl-C reaches this process only; it stops the lab in order
         preexec_fn=_die_with_parent,
     )
@@ -85,8 +95,11 @@ def serve(url, tmp: Path, port: int | None, stop: threading.Event, root: Path = 
         if info is None:
             return 0 if stop.is_set() else 2
         what = "it" if os.environ.get(database.ENV) else "it and the database"
-        print(f"# JupyterLab is up with notebooks/, its kernels on {url.masked}; Ctrl-C stops {what}",
-              file=sys.stderr, flush=True)
+        print(
+            f"# JupyterLab is up with notebooks/, its kernels on {url.masked}; Ctrl-C stops {what}",
+            file=sys.stderr,
+            flush=True,
+        )
         print(f"http://127.0.0.1:{info['port']}/lab?token={token}", flush=True)
         while not stop.wait(0.5):
             if lab.poll() is not None:
@@ -102,8 +115,10 @@ def _wait_until_up(lab: subprocess.Popen, info_file: Path, stop: threading.Event
     deadline = time.monotonic() + START_TIMEOUT
     while not stop.is_set():
         if lab.poll() is not None:
-            print(f"dev lab: JupyterLab exited with status {lab.returncode} before it was up"
-                  " (its log is above)", file=sys.stderr)
+            print(
+                f"dev lab: JupyterLab exited with status {lab.returncode} before it was up (its log is above)",
+                file=sys.stderr,
+            )
             return None
         try:
             return json.loads(info_file.read_text())

@@ -43,8 +43,7 @@ CONNECTION_ERROR = re.compile(
     r"|Connect call failed|TooManyConnectionsError|ConnectionDoesNotExistError|CannotConnectNowError",
     re.IGNORECASE,
 )
-CLIENTS = ("SELECT count(*) FROM pg_stat_activity"
-           " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")
+CLIENTS = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
 SESSIONS = f"SELECT sessions FROM pg_stat_database WHERE datname = '{pgserver.TEST_DATABASE}'"
 
 STEPS = '''"""Steps of the generated load tests: CRUD of Customer through DataFlow's nodes."""
@@ -87,11 +86,11 @@ async def at_once(n, width):
     assert found == sorted((i, f"r{i}") for i in ids), listed
 '''
 
-TEST = '''
+TEST = """
 @pytest.mark.asyncio
 async def test_{kind}_{n:04d}(db):
     await {kind}({args})
-'''
+"""
 
 
 def loaded_files() -> dict[str, Path]:
@@ -121,8 +120,9 @@ def write_project(folder: Path, tests: int) -> None:
         body = "import pytest\n\nfrom steps import at_once, one_by_one\n\n"
         for n in range(first, min(first + PER_FILE, tests + 1)):
             at_once = n % EVERY == 0
-            body += TEST.format(kind="at_once" if at_once else "one_by_one", n=n,
-                                args=f"{n}, width={WIDTH}" if at_once else n)
+            body += TEST.format(
+                kind="at_once" if at_once else "one_by_one", n=n, args=f"{n}, width={WIDTH}" if at_once else n
+            )
         (folder / "tests" / f"test_load_{first // PER_FILE + 1:03d}.py").write_text(body)
 
 
@@ -144,20 +144,48 @@ class PeakClients(threading.Thread):
 def run_pytest(folder: Path, url: str, timeout: float) -> tuple[int, list[str]]:
     """pytest in `folder`, its output streamed and 10% steps printed; killed after `timeout`."""
     env = scrubbed_environ(TEST_DATABASE_URL=url, PYTHONDONTWRITEBYTECODE="1", PY_COLORS="0", NO_COLOR="1")
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--tb=short", "-rfE",
-               "--color=no", "--junitxml=junit.xml",
-               # Live WARNING logs: a connection error DataFlow logs and swallows is counted too.
-               "-o", "log_cli=true", "-o", "log_cli_level=WARNING"]
-    return stream_pytest(command, folder, env, timeout, step=10,
-                         progress=lambda done, seconds: print(f"dev load: {done:3d}% done, {seconds:.0f}s", flush=True))
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--tb=short",
+        "-rfE",
+        "--color=no",
+        "--junitxml=junit.xml",
+        # Live WARNING logs: a connection error DataFlow logs and swallows is counted too.
+        "-o",
+        "log_cli=true",
+        "-o",
+        "log_cli_level=WARNING",
+    ]
+    return stream_pytest(
+        command,
+        folder,
+        env,
+        timeout,
+        step=10,
+        progress=lambda done, seconds: print(f"dev load: {done:3d}% done, {seconds:.0f}s", flush=True),
+    )
 
 
-def stream_pytest(command: list[str], folder: Path, env: dict, timeout: float, step: int = 10,
-                  progress=None) -> tuple[int | None, list[str]]:
+def stream_pytest(
+    command: list[str], folder: Path, env: dict, timeout: float, step: int = 10, progress=None
+) -> tuple[int | None, list[str]]:
     """Run pytest's `command` in `folder`, keeping its output lines and calling progress(percent,
     seconds) at each `step` percent; killed with all it started after `timeout` (returncode None)."""
-    proc = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.DEVNULL, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        command,
+        cwd=folder,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     lines, began, shown = [], time.perf_counter(), 0
 
     def read():
@@ -198,7 +226,7 @@ def error_logs(lines: list[str]) -> dict[str, int]:
     for line in lines:
         if (m := LOG_RECORD.match(line)) and m.group(1) in ("ERROR", "CRITICAL"):
             logger = line.split()[1].split(":")[0]
-            kinds[f"{logger}: {line[m.end():].split(':')[0].strip()[:60]}"] += 1
+            kinds[f"{logger}: {line[m.end() :].split(':')[0].strip()[:60]}"] += 1
     return dict(sorted(kinds.items()))
 
 
@@ -212,8 +240,9 @@ def measure(tests: int) -> dict:
         with tempfile.TemporaryDirectory(prefix="dev-load-") as tmp:
             folder = Path(tmp)
             write_project(folder, tests)
-            print(f"dev load: {tests} tests, PostgreSQL max_connections={MAX_CONNECTIONS}; "
-                  f"this takes minutes", flush=True)
+            print(
+                f"dev load: {tests} tests, PostgreSQL max_connections={MAX_CONNECTIONS}; this takes minutes", flush=True
+            )
             sampler = PeakClients(server)
             sampler.start()
             began = time.perf_counter()
@@ -224,11 +253,11 @@ def measure(tests: int) -> dict:
             left = int(server.psql(CLIENTS))  # the pytest process has exited: nothing should be
             opened = int(server.psql(SESSIONS))
             if returncode is None:
-                raise RuntimeError(f"pytest did not finish within {timeout:.0f}s; killed. Last lines:\n"
-                                   + "\n".join(lines[-15:]))
+                raise RuntimeError(
+                    f"pytest did not finish within {timeout:.0f}s; killed. Last lines:\n" + "\n".join(lines[-15:])
+                )
             if not (folder / "junit.xml").exists():
-                raise RuntimeError(f"pytest exited {returncode} without running the tests:\n"
-                                   + "\n".join(lines[-15:]))
+                raise RuntimeError(f"pytest exited {returncode} without running the tests:\n" + "\n".join(lines[-15:]))
             times, failed, on_connection = per_test(folder / "junit.xml")
         return {
             "command": "./dev load" + ("" if tests == DEFAULT_TESTS else f" --tests {tests}"),
@@ -250,9 +279,11 @@ def measure(tests: int) -> dict:
             "wall_seconds": round(wall, 1),
             "per_test_mean_seconds": round(statistics.mean(times), 3),
             "per_test_p95_seconds": round(p95(times), 3),
-            "versions": {**{name: version(name) for name in PACKAGES},
-                         "python": sys.version.split()[0],
-                         "postgresql": server.psql("SHOW server_version").split()[0]},
+            "versions": {
+                **{name: version(name) for name in PACKAGES},
+                "python": sys.version.split()[0],
+                "postgresql": server.psql("SHOW server_version").split()[0],
+            },
             "outcome": next((m.group(1) for m in map(OUTCOME_LINE.match, reversed(lines)) if m), ""),
             "inputs": inputs_digest(),
         }
@@ -264,22 +295,31 @@ def render(run: dict) -> str:
     """The Markdown fragment the page includes: every figure it shows comes from here."""
     v = run["versions"]
     rows = [
-        ("tests", f"{run['tests']}, of which {run['concurrent_tests']} run {run['nodes_at_once']} "
-                  f"nodes at once with `asyncio.gather`"),
+        (
+            "tests",
+            f"{run['tests']}, of which {run['concurrent_tests']} run {run['nodes_at_once']} "
+            f"nodes at once with `asyncio.gather`",
+        ),
         ("server", f"PostgreSQL {v['postgresql']}, `max_connections = {run['max_connections']}`"),
         ("passed / failed", f"{run['passed']} / {run['failed']}"),
-        ("connection errors", f"{run['connection_error_lines']} lines of output, "
-                              f"{run['connection_error_tests']} tests"),
+        (
+            "connection errors",
+            f"{run['connection_error_lines']} lines of output, {run['connection_error_tests']} tests",
+        ),
         ("logged at ERROR", "; ".join(f"`{kind}`: {n}" for kind, n in run["error_logs"].items()) or "nothing"),
-        ("connections opened", f"{run['connections_opened']}, "
-                               f"{run['connections_opened'] / run['tests']:.0f} per test"),
+        ("connections opened", f"{run['connections_opened']}, {run['connections_opened'] / run['tests']:.0f} per test"),
         ("most client connections open at once (sampled each second)", str(run["peak_client_backends"])),
         ("client connections left after the run", str(run["client_backends_left"])),
         ("wall time", f"{run['wall_seconds']:.0f} s on {run['cpus']} CPUs"),
-        ("per test, fixtures included", f"mean {run['per_test_mean_seconds']:.2f} s, "
-                                        f"95th percentile {run['per_test_p95_seconds']:.2f} s"),
-        ("versions", f"Python {v['python']}, pytest {v['pytest']}, pytest-asyncio {v['pytest-asyncio']}, "
-                     f"kailash-dataflow {v['kailash-dataflow']} (kailash {v['kailash']}), asyncpg {v['asyncpg']}"),
+        (
+            "per test, fixtures included",
+            f"mean {run['per_test_mean_seconds']:.2f} s, 95th percentile {run['per_test_p95_seconds']:.2f} s",
+        ),
+        (
+            "versions",
+            f"Python {v['python']}, pytest {v['pytest']}, pytest-asyncio {v['pytest-asyncio']}, "
+            f"kailash-dataflow {v['kailash-dataflow']} (kailash {v['kailash']}), asyncpg {v['asyncpg']}",
+        ),
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     return f"| `{run['command']}` | recorded on {run['date']} |\n|---|---|\n{table}\n"

@@ -32,14 +32,21 @@ from typing import Callable
 from harness import database, pgserver
 from harness.normalize import REPO, normalize
 from harness.recipes import Recipe, Run, all_recipes, execute
-from harness.versions import (LOCKFILE, Cell, Matrix, canonical, environment, postgres_bindir, read_lock,
-                              resolve)
+from harness.versions import LOCKFILE, Cell, Matrix, canonical, environment, postgres_bindir, read_lock, resolve
 
 RESULTS = REPO / "matrix" / "results"
 NOTEBOOKS = REPO / "notebooks"
 # What a recording depends on besides the recipe itself.
-RUN_HARNESS = ["recipe_model.py", "recipe_run.py", "recipe_record.py", "recipe_databases.py", "normalize.py",
-               "database.py", "pgserver.py", "dburl.py"]
+RUN_HARNESS = [
+    "recipe_model.py",
+    "recipe_run.py",
+    "recipe_record.py",
+    "recipe_databases.py",
+    "normalize.py",
+    "database.py",
+    "pgserver.py",
+    "dburl.py",
+]
 NOTEBOOK_HARNESS = RUN_HARNESS + ["notebook.py", "notebook_runner.py"]
 WORKERS = int(os.environ.get("MATRIX_WORKERS", "3"))  # subprocesses wait on PostgreSQL: 3 fill 2 cores
 
@@ -52,8 +59,11 @@ def _digest(*parts: bytes) -> str:
 
 
 def _files(folder: Path, skip: tuple[str, ...] = ()) -> list[bytes]:
-    return [str(p.relative_to(folder)).encode() + p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts and not set(skip) & set(p.parts)]
+    return [
+        str(p.relative_to(folder)).encode() + p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts and not set(skip) & set(p.parts)
+    ]
 
 
 def cell_key(matrix: Matrix, cell: Cell) -> bytes:
@@ -64,12 +74,18 @@ def cell_key(matrix: Matrix, cell: Cell) -> bytes:
 def _as_loaded(recipe: Recipe) -> bytes:
     """recipe.toml as the loader reads it: its projects, and its runs with every setting (defaults filled
     in). Comments, layout and texts that change no run (`about`) leave it the same."""
+
     def settings(table: dict) -> dict:
         return {key: value for key, value in table.items() if key not in ("recipe", "about")}
 
-    return json.dumps({"projects": {name: settings(spec) for name, spec in recipe.projects.items()},
-                       "runs": [settings(vars(run)) for run in recipe.runs], "tabs": recipe.tabs},
-                      sort_keys=True).encode()
+    return json.dumps(
+        {
+            "projects": {name: settings(spec) for name, spec in recipe.projects.items()},
+            "runs": [settings(vars(run)) for run in recipe.runs],
+            "tabs": recipe.tabs,
+        },
+        sort_keys=True,
+    ).encode()
 
 
 def recipe_inputs(recipe: Recipe) -> str:
@@ -85,8 +101,11 @@ def _recipe_parts(recipe: Recipe) -> list[bytes]:
 def notebook_inputs(path: Path) -> str:
     """What a notebook runs: its code cells and their tags (`raises-exception` decides what may fail),
     and its recipe. Not its prose, outputs or metadata, which change no run."""
-    cells = [["".join(c["source"]), c.get("metadata", {}).get("tags", [])]
-             for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+    cells = [
+        ["".join(c["source"]), c.get("metadata", {}).get("tags", [])]
+        for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "code"
+    ]
     recipe = Recipe.load(path.stem) if (REPO / "snippets" / path.stem / "recipe.toml").is_file() else None
     return _digest(json.dumps(cells).encode(), *(_recipe_parts(recipe) if recipe else []))
 
@@ -156,9 +175,11 @@ def record_notebook(path: Path, python: Path) -> dict:
 
 # --- diffs against what the test job recorded ---------------------------------------------------
 
+
 def diff(recorded: str, actual: str, label: str) -> str:
-    lines = difflib.unified_diff(recorded.splitlines(), actual.splitlines(), f"pinned/{label}",
-                                 f"cell/{label}", lineterm="", n=1)
+    lines = difflib.unified_diff(
+        recorded.splitlines(), actual.splitlines(), f"pinned/{label}", f"cell/{label}", lineterm="", n=1
+    )
     return "\n".join(lines)
 
 
@@ -197,6 +218,7 @@ def with_diffs(data: dict, recipes: dict[str, Recipe]) -> dict:
 
 # --- running a cell -----------------------------------------------------------------------------
 
+
 @dataclass
 class Task:
     kind: str  # "run" | "notebook"
@@ -215,8 +237,10 @@ class Progress:
         self.done += 1
         elapsed = time.monotonic() - self.began
         eta = elapsed / self.done * (self.total - self.done)
-        print(f"  {self.title} {self.done}/{self.total} {what} · {_clock(elapsed)} elapsed · ETA {_clock(eta)}",
-              flush=True)
+        print(
+            f"  {self.title} {self.done}/{self.total} {what} · {_clock(elapsed)} elapsed · ETA {_clock(eta)}",
+            flush=True,
+        )
 
 
 def _clock(seconds: float) -> str:
@@ -245,8 +269,9 @@ def cell_server(matrix: Matrix, cell: Cell):
                 os.environ[name] = value
 
 
-def run_cell(matrix: Matrix, cell: Cell, previous: dict | None, force: bool, position: str,
-             only: set[str] = frozenset()) -> dict:
+def run_cell(
+    matrix: Matrix, cell: Cell, previous: dict | None, force: bool, position: str, only: set[str] = frozenset()
+) -> dict:
     recipes = {r.slug: r for r in all_recipes()}
     python = environment(cell)
     key = cell_key(matrix, cell)
@@ -281,13 +306,23 @@ def run_cell(matrix: Matrix, cell: Cell, previous: dict | None, force: bool, pos
             data["notebooks"][path.stem] = old
             continue
         data["notebooks"][path.stem] = {"inputs": inputs, "cache": cache}
-        tasks.insert(0, Task("notebook", path.stem, path.stem,  # the longest first
-                             lambda path=path: record_notebook(path, python)))
+        tasks.insert(
+            0,
+            Task(
+                "notebook",
+                path.stem,
+                path.stem,  # the longest first
+                lambda path=path: record_notebook(path, python),
+            ),
+        )
     with cell_server(matrix, cell) as server:
         base = server.url()
         postgres = server.psql("SHOW server_version").strip()
-        data["versions"] = {**{name: versions.get(canonical(name), "?") for name in matrix.shown},
-                            "PostgreSQL": postgres.split()[0], "Python": sys.version.split()[0]}
+        data["versions"] = {
+            **{name: versions.get(canonical(name), "?") for name in matrix.shown},
+            "PostgreSQL": postgres.split()[0],
+            "Python": sys.version.split()[0],
+        }
         progress = Progress(f"[{position} {cell.name}]", len(tasks))
         if not tasks:
             print(f"  [{position} {cell.name}] nothing changed since the last run", flush=True)
@@ -318,9 +353,13 @@ def save_result(data: dict) -> None:
     order = ["outcome", "expected", "first_error", "warnings", "diff", "recorded"]  # short fields first
     for entry in data["recipes"].values():
         entry["runs"] = {name: {k: run[k] for k in order if k in run} for name, run in entry["runs"].items()}
-    ordered = {"cell": data["cell"], "why": data["why"], "versions": data["versions"],
-               "recipes": dict(sorted(data["recipes"].items())),
-               "notebooks": dict(sorted(data["notebooks"].items()))}
+    ordered = {
+        "cell": data["cell"],
+        "why": data["why"],
+        "versions": data["versions"],
+        "recipes": dict(sorted(data["recipes"].items())),
+        "notebooks": dict(sorted(data["notebooks"].items())),
+    }
     (RESULTS / f"{data['cell']}.json").write_text(json.dumps(ordered, indent=1, sort_keys=False) + "\n")
 
 
@@ -339,11 +378,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("cells", nargs="*", help="cell names from matrix.toml (default: all)")
     parser.add_argument("--force", action="store_true", help="run again what did not change")
     parser.add_argument("--lock", action="store_true", help="re-resolve the cells' locks, run nothing")
-    parser.add_argument("--only", action="append", default=[], metavar="SLUG",
-                        help="run only this recipe and notebook (others keep their data)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="SLUG",
+        help="run only this recipe and notebook (others keep their data)",
+    )
     parser.add_argument("--render", action="store_true", help="only render the pages from the data")
-    parser.add_argument("--adopt-tabs", action="store_true",
-                        help="also rewrite pages to show every varying recorded section as version tabs")
+    parser.add_argument(
+        "--adopt-tabs",
+        action="store_true",
+        help="also rewrite pages to show every varying recorded section as version tabs",
+    )
     args = parser.parse_args(argv)
     matrix = Matrix.load()
     try:
@@ -356,8 +403,10 @@ def main(argv: list[str]) -> int:
         return 0
     if not args.render:
         if os.environ.pop(database.ENV, None):
-            print("dev matrix: TEST_DATABASE_URL is ignored: each cell starts a server of its own PostgreSQL",
-                  file=sys.stderr)
+            print(
+                "dev matrix: TEST_DATABASE_URL is ignored: each cell starts a server of its own PostgreSQL",
+                file=sys.stderr,
+            )
         for cell in cells:
             if not cell.pinned and not cell.lock.exists():
                 lock(matrix, [cell])
@@ -365,11 +414,15 @@ def main(argv: list[str]) -> int:
         for index, cell in enumerate(cells, 1):
             started = time.monotonic()
             print(f"cell {index}/{len(cells)}: {cell.name}", flush=True)
-            save_result(run_cell(matrix, cell, load_result(cell.name), args.force, f"{index}/{len(cells)}",
-                                 set(args.only)))
+            save_result(
+                run_cell(matrix, cell, load_result(cell.name), args.force, f"{index}/{len(cells)}", set(args.only))
+            )
             spent = time.monotonic() - began
-            print(f"cell {index}/{len(cells)} done in {_clock(time.monotonic() - started)}; "
-                  f"all: {_clock(spent)} elapsed, ETA {_clock(spent / index * (len(cells) - index))}", flush=True)
+            print(
+                f"cell {index}/{len(cells)} done in {_clock(time.monotonic() - started)}; "
+                f"all: {_clock(spent)} elapsed, ETA {_clock(spent / index * (len(cells) - index))}",
+                flush=True,
+            )
     from harness import compat
 
     recipes = {r.slug: r for r in all_recipes()}

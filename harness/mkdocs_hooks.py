@@ -31,10 +31,14 @@ def on_files(files, config):
             notebook_runner.read(notebook)
         except notebook_runner.NotebookError as error:
             raise PluginError(str(error)) from None
-        files.append(File(
-            f"notebooks/{notebook.name}", src_dir=str(ROOT), dest_dir=config["site_dir"],
-            use_directory_urls=config["use_directory_urls"],
-        ))
+        files.append(
+            File(
+                f"notebooks/{notebook.name}",
+                src_dir=str(ROOT),
+                dest_dir=config["site_dir"],
+                use_directory_urls=config["use_directory_urls"],
+            )
+        )
     return files
 
 
@@ -84,5 +88,4 @@ def on_post_build(config):
         target = site / nbpage.STYLESHEET
         elsewhere = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.css") if p != target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(nbpage.prune("\n".join(_notebook_css), _notebook_classes, elsewhere) + "\n",
-                          encoding="utf-8")
+        target.write_text(nbpage.prune("\n".join(_notebook_css), _notebook_classes, elsewhere) + "\n", encoding="utf-8")

@@ -30,8 +30,9 @@ KNOWN = {
     "jp-Mermaid": "Mermaid's loader and style",
     "['pre {": "the highlighter's stylesheet as a Python list",
 }  # and MathJax's loader with no URL: <script src=""></script>
-COPY_BUTTON = re.compile(r'<div class="zeroclipboard-container">\s*<clipboard-copy\b.*?</clipboard-copy>\s*</div>\s*',
-                         re.S)
+COPY_BUTTON = re.compile(
+    r'<div class="zeroclipboard-container">\s*<clipboard-copy\b.*?</clipboard-copy>\s*</div>\s*', re.S
+)
 COPY_TEXT = re.compile(r'<div class="clipboard-copy-txt" id="cell-\d+">[^<]*</div>\s*')
 CELL_ID = re.compile(r'\bid="cell-id=([\w-]+)"')
 CLASSES = re.compile(r'\sclass="([^"]*)"')
@@ -67,14 +68,15 @@ def slim(content: str) -> tuple[str, list[str]]:
 
 def how_to_run(content: str, slug: str, repo_url: str | None) -> str:
     """`content` with a note after its first heading: download the notebook, or run it from a clone."""
-    clone = (f'<a href="{html.escape(repo_url)}">the repository</a>' if repo_url else "the repository")
+    clone = f'<a href="{html.escape(repo_url)}">the repository</a>' if repo_url else "the repository"
     note = (
         '<div class="admonition tip notebook-run">\n<p class="admonition-title">Run this notebook</p>\n'
         f'<p><a href="{slug}.ipynb" download>Download {slug}.ipynb</a>. It imports the repository\'s '
         f"<code>harness</code> package, so it runs in a clone of {clone}: "
         f"<code>./dev notebook {slug}</code> runs it against a throwaway PostgreSQL and prints each cell "
         "and its output; <code>./dev lab</code> opens the notebooks in JupyterLab with a throwaway "
-        "PostgreSQL.</p>\n</div>\n")
+        "PostgreSQL.</p>\n</div>\n"
+    )
     heading = content.find("</h1>")
     at = heading + len("</h1>") if heading >= 0 else 0
     return content[:at] + note + content[at:]
@@ -129,9 +131,15 @@ def prune(css: str, classes: set[str], elsewhere: str = "") -> str:
                 if inner := text(nested, unread):
                     out.append(f"{head}{{{inner}}}")
             elif body := [d for d in declarations if d.name not in unread]:
-                out.append(head + "{" + ";".join(
-                    f"{d.name}:{tinycss2.serialize(d.value).strip()}{'!important' if d.important else ''}"
-                    for d in body) + "}")
+                out.append(
+                    head
+                    + "{"
+                    + ";".join(
+                        f"{d.name}:{tinycss2.serialize(d.value).strip()}{'!important' if d.important else ''}"
+                        for d in body
+                    )
+                    + "}"
+                )
         return "".join(out)
 
     rules = kept(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True))

@@ -31,8 +31,11 @@ def surface() -> dict[str, tuple[str, str]]:
 
 def _code(nb) -> list[ast.Module]:
     """The notebook's code cells, parsed, in order."""
-    return [ast.parse(re.sub(r"^(\s*)await ", r"\1", cell.source, flags=re.M))  # top-level await
-            for cell in nb.cells if cell.cell_type == "code"]
+    return [
+        ast.parse(re.sub(r"^(\s*)await ", r"\1", cell.source, flags=re.M))  # top-level await
+        for cell in nb.cells
+        if cell.cell_type == "code"
+    ]
 
 
 def harness_imports(nb) -> list[tuple[str, str]]:
@@ -55,10 +58,18 @@ def recipe_runs(nb) -> list[tuple[str, str]]:
     the run's name of a function of the notebook's that passes its argument on to either of those, as
     too-many-clients' `run("leaking")`."""
     trees = _code(nb)
-    recipes = {target.id: slug for tree in trees for node in ast.walk(tree) if isinstance(node, ast.Assign)
-               and isinstance(value := node.value, ast.Call) and ast.unparse(value.func) == "Recipe.load"
-               and value.args and (slug := _text(value.args[0]))
-               for target in node.targets if isinstance(target, ast.Name)}
+    recipes = {
+        target.id: slug
+        for tree in trees
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and isinstance(value := node.value, ast.Call)
+        and ast.unparse(value.func) == "Recipe.load"
+        and value.args
+        and (slug := _text(value.args[0]))
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
 
     def named(call: ast.Call, argument=_text) -> tuple[str, str | ast.expr] | None:
         """(slug, the run's name as the call passes it) when `call` executes a recipe run."""
@@ -67,9 +78,15 @@ def recipe_runs(nb) -> list[tuple[str, str]]:
             return (slug, call.args[1]) if slug else None
         if isinstance(call.func, ast.Attribute) and call.func.attr == "run" and len(call.args) == 1:
             owner = call.func.value
-            slug = recipes.get(owner.id) if isinstance(owner, ast.Name) else (
-                _text(owner.args[0]) if isinstance(owner, ast.Call) and ast.unparse(owner.func) == "Recipe.load"
-                and owner.args else None)
+            slug = (
+                recipes.get(owner.id)
+                if isinstance(owner, ast.Name)
+                else (
+                    _text(owner.args[0])
+                    if isinstance(owner, ast.Call) and ast.unparse(owner.func) == "Recipe.load" and owner.args
+                    else None
+                )
+            )
             return (slug, call.args[0]) if slug else None
         return None
 
@@ -85,8 +102,10 @@ def recipe_runs(nb) -> list[tuple[str, str]]:
                             helpers[function.name] = (slug, parameters.index(name.id))
     runs = []
     for tree in trees:
-        calls = sorted((node for node in ast.walk(tree) if isinstance(node, ast.Call)),
-                       key=lambda node: (node.lineno, node.col_offset))
+        calls = sorted(
+            (node for node in ast.walk(tree) if isinstance(node, ast.Call)),
+            key=lambda node: (node.lineno, node.col_offset),
+        )
         for call in calls:
             found = named(call)
             if found is None and isinstance(call.func, ast.Name) and call.func.id in helpers:
@@ -99,8 +118,12 @@ def recipe_runs(nb) -> list[tuple[str, str]]:
 
 def note(names: set[str], runs: list[tuple[str, str]] = ()) -> str:
     rows = [f"- `{call}`: {text}" for name, (call, text) in surface().items() if name in names]
-    lines = [NOTE_START, "What it uses from the repository's `harness/` (all listed in `harness/notebook.py`):",
-             "", *rows]
+    lines = [
+        NOTE_START,
+        "What it uses from the repository's `harness/` (all listed in `harness/notebook.py`):",
+        "",
+        *rows,
+    ]
     if runs:
         slugs = sorted({slug for slug, _ in runs})
         where = f"`snippets/{slugs[0]}/recipe.toml`" if len(slugs) == 1 else "their recipe.toml"
@@ -152,5 +175,7 @@ def _register(nb, path: Path, refresh: bool) -> None:
     nb = with_note(nb)
     nbformat.validate(nb)
     text = nbformat.writes(nb)
-    updates.register(path, text if text.endswith("\n") else text + "\n", "notebook", refresh=refresh)  # as nbformat.write
+    updates.register(
+        path, text if text.endswith("\n") else text + "\n", "notebook", refresh=refresh
+    )  # as nbformat.write
     updates.register(paired_path(path), paired_text(nb), "paired text", refresh=refresh)

@@ -58,11 +58,11 @@ def normalize(text: str, literals: dict[str, str] | None = None) -> str:
         text = pattern.sub(placeholder, text)
     for path, placeholder in sorted([*_path_placeholders(), *paths.items()], key=lambda pr: -len(pr[0])):
         text = text.replace(path, placeholder)
-    for literal, placeholder in sorted(((k, v) for k, v in literals.items() if k not in paths),
-                                       key=lambda kv: -len(kv[0])):
+    for literal, placeholder in sorted(
+        ((k, v) for k, v in literals.items() if k not in paths), key=lambda kv: -len(kv[0])
+    ):
         text = re.sub(rf"(?<![\w.]){re.escape(literal)}(?![\w])", placeholder, text)
     for pattern, placeholder in PATTERNS:
         text = pattern.sub(placeholder, text)
     # Escape-free, trailing-space-free lines keep the recorded files diff-friendly.
     return "\n".join(line.rstrip() for line in text.splitlines())
-

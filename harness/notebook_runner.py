@@ -49,8 +49,7 @@ def read(path: Path) -> nbformat.NotebookNode:
     return nbformat.reads(text, as_version=4)
 
 
-def execute(path: Path, python: str | Path | None = None,
-            kernel_stderr: Path | None = None) -> nbformat.NotebookNode:
+def execute(path: Path, python: str | Path | None = None, kernel_stderr: Path | None = None) -> nbformat.NotebookNode:
     """Run every cell in a fresh kernel; return the notebook with normalized outputs.
 
     Cells tagged `raises-exception` may raise; an error anywhere else fails the run.
@@ -59,10 +58,17 @@ def execute(path: Path, python: str | Path | None = None,
     """
     nb = read(path)
     # The kernel works in a temp dir: DataFlow writes a migrations/ folder where it runs.
-    with tempfile.TemporaryDirectory(prefix="notebook-") as workdir, \
-            (open(kernel_stderr, "w") if kernel_stderr else nullcontext()) as stderr:
-        client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
-                                record_timing=False, resources={"metadata": {"path": workdir}})
+    with (
+        tempfile.TemporaryDirectory(prefix="notebook-") as workdir,
+        open(kernel_stderr, "w") if kernel_stderr else nullcontext() as stderr,
+    ):
+        client = NotebookClient(
+            nb,
+            timeout=CELL_TIMEOUT,
+            kernel_name="python3",
+            record_timing=False,
+            resources={"metadata": {"path": workdir}},
+        )
         client.km = kernel_manager(Path(workdir), None if python is None else Path(python))
         with client.setup_kernel(stderr=stderr):
             for index, cell in enumerate(nb.cells):
@@ -114,10 +120,16 @@ def kernelspec(folder: Path, python: Path, display_name: str) -> None:
     """A kernel spec in `folder` (its name is the kernel's) for `python`, this repository's harness
     importable."""
     folder.mkdir(parents=True)
-    (folder / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": display_name, "language": "python", "env": {"PYTHONPATH": str(REPO)},
-    }))
+    (folder / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": display_name,
+                "language": "python",
+                "env": {"PYTHONPATH": str(REPO)},
+            }
+        )
+    )
 
 
 def _coalesced(outputs):
@@ -126,8 +138,12 @@ def _coalesced(outputs):
     merged = []
     for output in outputs:
         last = merged[-1] if merged else None
-        if (output.output_type == "stream" and last is not None and last.output_type == "stream"
-                and last.name == output.name):
+        if (
+            output.output_type == "stream"
+            and last is not None
+            and last.output_type == "stream"
+            and last.name == output.name
+        ):
             last.text += output.text
         else:
             merged.append(output)

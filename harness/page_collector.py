@@ -15,8 +15,7 @@ import os
 
 import pytest
 from markdown_it import MarkdownIt
-from pytest_markdown_docs.plugin import (FenceSyntax, MarkdownInlinePythonItem, MarkdownTextFile,
-                                         extract_fence_tests)
+from pytest_markdown_docs.plugin import FenceSyntax, MarkdownInlinePythonItem, MarkdownTextFile, extract_fence_tests
 
 from harness import block_checks, database
 from harness.block_checks import BlockFailed
@@ -34,9 +33,16 @@ def pytest_collect_file(file_path, parent):
 
 class Page(pytest.File):
     def collect(self):
-        python = {test.start_line: test for test in extract_fence_tests(
-            MarkdownIt("commonmark"), self.path.read_text("utf8"), 0, self.path,
-            fence_syntax=FenceSyntax.superfences)}  # the site's syntax, as harness.fences reads it
+        python = {
+            test.start_line: test
+            for test in extract_fence_tests(
+                MarkdownIt("commonmark"),
+                self.path.read_text("utf8"),
+                0,
+                self.path,
+                fence_syntax=FenceSyntax.superfences,
+            )
+        }  # the site's syntax, as harness.fences reads it
         for fence in fences(self.path):
             name = f"{fence.line}[{fence.kind}]"
             if fence.kind == "python" and fence.line in python:

@@ -127,9 +127,7 @@ class ThrowawayPostgres:
             kwargs["user"] = self.run_as
             kwargs["group"] = pwd.getpwnam(self.run_as).pw_gid
             kwargs["extra_groups"] = []
-        return subprocess.run(
-            [str(a) for a in args], capture_output=True, text=True, check=True, **kwargs
-        )
+        return subprocess.run([str(a) for a in args], capture_output=True, text=True, check=True, **kwargs)
 
     def start(self) -> ThrowawayPostgres:
         self.workdir = Path(tempfile.mkdtemp(prefix="throwaway-pg-"))  # mode 0700
@@ -147,9 +145,19 @@ class ThrowawayPostgres:
             os.chown(self.socket_dir, pwd.getpwnam(self.run_as).pw_uid, -1)
         try:
             self._run(
-                self.bindir / "initdb", "-D", self.datadir, "-U", ADMIN_USER,
-                f"--pwfile={pwfile}", "--auth-local=trust", "--auth-host=scram-sha-256",
-                "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions",
+                self.bindir / "initdb",
+                "-D",
+                self.datadir,
+                "-U",
+                ADMIN_USER,
+                f"--pwfile={pwfile}",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
             )
             pwfile.unlink()
             self._start_server()
@@ -175,8 +183,17 @@ class ThrowawayPostgres:
             opts = " ".join(f"-c {k}={v}" for k, v in {**options, "port": self.port}.items())
             try:
                 self._run(
-                    self.bindir / "pg_ctl", "start", "-w", "-t", "30", "-D", self.datadir,
-                    "-l", self.workdir / "server.log", "-o", opts,
+                    self.bindir / "pg_ctl",
+                    "start",
+                    "-w",
+                    "-t",
+                    "30",
+                    "-D",
+                    self.datadir,
+                    "-l",
+                    self.workdir / "server.log",
+                    "-o",
+                    opts,
                 )
                 return
             except subprocess.CalledProcessError:
@@ -186,24 +203,47 @@ class ThrowawayPostgres:
     def psql(self, sql: str, database: str = "postgres") -> str:
         """Run SQL as the superuser over the private unix socket."""
         return self._run(
-            self.bindir / "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-            "-h", self.socket_dir, "-p", self.port, "-U", ADMIN_USER, "-d", database,
-            "-c", sql,
+            self.bindir / "psql",
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            self.socket_dir,
+            "-p",
+            self.port,
+            "-U",
+            ADMIN_USER,
+            "-d",
+            database,
+            "-c",
+            sql,
         ).stdout
 
     def _bootstrap(self) -> None:
-        self.psql(
-            f"CREATE ROLE {TEST_USER} LOGIN CREATEDB PASSWORD '{self.password}';"
-        )
+        self.psql(f"CREATE ROLE {TEST_USER} LOGIN CREATEDB PASSWORD '{self.password}';")
         self.psql(f"CREATE DATABASE {TEST_DATABASE} OWNER {TEST_USER}")
 
     def _start_watchdog(self) -> None:
         """A process that stops the server if this one dies without stopping it (kill -9, a crash)."""
         subprocess.Popen(
-            [sys.executable, "-m", "harness.pgserver", "--watch", str(os.getpid()), str(self.workdir),
-             str(self.bindir), self.run_as or ""],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, cwd=self.workdir.parent,
+            [
+                sys.executable,
+                "-m",
+                "harness.pgserver",
+                "--watch",
+                str(os.getpid()),
+                str(self.workdir),
+                str(self.bindir),
+                self.run_as or "",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=self.workdir.parent,
         )
 
     def crash(self) -> None:
@@ -229,12 +269,12 @@ class ThrowawayPostgres:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def start(preferred_port: int | None = None, password: str | None = None,
-          **settings: str) -> ThrowawayPostgres:
+def start(preferred_port: int | None = None, password: str | None = None, **settings: str) -> ThrowawayPostgres:
     """Start a throwaway server; `settings` are postgresql.conf values, e.g. max_connections="8"."""
     began = time.perf_counter()
     server = ThrowawayPostgres(
-        settings={k: str(v) for k, v in settings.items()}, preferred_port=preferred_port,
+        settings={k: str(v) for k, v in settings.items()},
+        preferred_port=preferred_port,
         **({"password": password} if password else {}),
     ).start()
     server.startup_seconds = time.perf_counter() - began
@@ -270,8 +310,11 @@ def main() -> int:
         print(f"dev db: {error}", file=sys.stderr)
         return 2
     print(f"export TEST_DATABASE_URL={server.url()}", flush=True)
-    print(f"# PostgreSQL {server.psql('SHOW server_version').strip()} is up; Ctrl-C stops and removes it",
-          file=sys.stderr, flush=True)
+    print(
+        f"# PostgreSQL {server.psql('SHOW server_version').strip()} is up; Ctrl-C stops and removes it",
+        file=sys.stderr,
+        flush=True,
+    )
     stop.wait()
     server.stop()
     return 0

@@ -112,13 +112,21 @@ def command(slug: str, run: str) -> str:
 def render(markdown: str, where: str = "") -> str:
     """The page with every token replaced; a bad token raises with the page and line."""
     # ERROR_LINES last: it adds lines, and the others' errors name lines of the page as written.
-    for pattern, function in ((CODE_TOKEN, shown_value), (TOKEN, value), (COMMAND, command), (PRINTED_IN, printed_in),
-                              (WARNINGS, warnings), (ERROR_LINES, _error_lines)):
+    for pattern, function in (
+        (CODE_TOKEN, shown_value),
+        (TOKEN, value),
+        (COMMAND, command),
+        (PRINTED_IN, printed_in),
+        (WARNINGS, warnings),
+        (ERROR_LINES, _error_lines),
+    ):
+
         def replace(match: re.Match, function=function, text=markdown) -> str:
             try:
                 return function(*match.groups())
             except ProseError as error:
                 line = text.count("\n", 0, match.start()) + 1
                 raise ProseError(f"{where}:{line}: {error}") from None
+
         markdown = pattern.sub(replace, markdown)
     return markdown

@@ -21,8 +21,11 @@ import shlex
 from harness.dburl import mask
 from harness.recipes import Recipe, Run
 
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<info>[^\n`]*)\n(?P<body>(?:[ \t]*--8<-- [^\n]+\n)+)"
-                   r"(?P=indent)(?P=fence)[ \t]*$", re.M)
+FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<info>[^\n`]*)\n(?P<body>(?:[ \t]*--8<-- [^\n]+\n)+)"
+    r"(?P=indent)(?P=fence)[ \t]*$",
+    re.M,
+)
 RECORDING = re.compile(r'^[ \t]*--8<-- "snippets/([\w-]+)/recorded/([\w.-]+)\.txt(?::[\w.-]+)?"[ \t]*$')
 
 
@@ -72,13 +75,14 @@ def titled(markdown: str) -> str:
         if not runs or "title=" in match["info"]:
             return match[0]
         return with_option(match, f'title="{title(runs[0]) if len(runs) == 1 else title_of_many(runs)}"')
+
     return FENCE.sub(add_title, markdown)
 
 
 def with_option(match: re.Match, option: str) -> str:
     """A FENCE match written again with `option` added to its info line (and `text` if it named no language)."""
-    info = f'{match["info"].strip() or "text"} {option}'
-    return f'{match["indent"]}{match["fence"]}{info}\n{match["body"]}{match["indent"]}{match["fence"]}'
+    info = f"{match['info'].strip() or 'text'} {option}"
+    return f"{match['indent']}{match['fence']}{info}\n{match['body']}{match['indent']}{match['fence']}"
 
 
 def on_page_markdown(markdown, page, config, files):

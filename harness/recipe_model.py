@@ -40,8 +40,7 @@ from harness.normalize import REPO
 from harness.recipe_databases import DESCRIPTIONS
 
 SNIPPETS = REPO / "snippets"
-OUTCOMES = {"passed": 0, "failed": 1, "interrupted": 2, "internal-error": 3, "usage-error": 4,
-            "no-tests": 5}
+OUTCOMES = {"passed": 0, "failed": 1, "interrupted": 2, "internal-error": 3, "usage-error": 4, "no-tests": 5}
 # What TEST_DATABASE_URL points at, by a run's `database`: kind -> what it is (harness.recipe_databases).
 DATABASES = DESCRIPTIONS
 
@@ -110,8 +109,7 @@ class Recipe:
         except (OSError, ValueError) as error:
             shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
             raise RecipeError(f"{shown}: {getattr(error, 'strerror', None) or error}") from None
-        recipe = cls(slug, data["projects"], tabs=data.get("tabs", {}), about=data.get("about", ""),
-                     snippets=snippets)
+        recipe = cls(slug, data["projects"], tabs=data.get("tabs", {}), about=data.get("about", ""), snippets=snippets)
         recipe.runs = [Run(recipe, **{**data.get("defaults", {}), **spec}) for spec in data["runs"]]
         return recipe
 

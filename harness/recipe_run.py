@@ -27,8 +27,16 @@ from harness.recipe_record import extract
 RUN_TIMEOUT = 300
 # faulthandler_timeout: a test still running after that long dumps every thread's stack, so a
 # run that hangs until RUN_TIMEOUT says where (a deadlock in a thread's start was found this way).
-PYTEST_ARGS = ["-p", "no:cacheprovider", "-q", "--tb=short", "--no-header", "--color=no",
-               "-o", f"faulthandler_timeout={RUN_TIMEOUT - 60}"]
+PYTEST_ARGS = [
+    "-p",
+    "no:cacheprovider",
+    "-q",
+    "--tb=short",
+    "--no-header",
+    "--color=no",
+    "-o",
+    f"faulthandler_timeout={RUN_TIMEOUT - 60}",
+]
 # Environment a recipe must not inherit from the pytest that runs it.
 # CI and BUILD_NUMBER make pytest print full assertion diffs: a recording must not depend on them.
 LEAKY_ENV = ("PYTEST_", "PYTHONPATH", "COV_", "_PYTEST", "FORCE_COLOR", "CLICOLOR", "CI", "BUILD_NUMBER")
@@ -82,8 +90,14 @@ def scrubbed_environ(**settings: str) -> dict[str, str]:
 
 def environment(run: Run, url: DatabaseURL) -> dict[str, str]:
     """What a run sets in pytest's environment, over the caller's (minus LEAKY_ENV)."""
-    env = dict(TEST_DATABASE_URL=str(url), PYTHONDONTWRITEBYTECODE="1", COLUMNS="120",
-               PY_COLORS="0", NO_COLOR="1", PYTHONHASHSEED="0")
+    env = dict(
+        TEST_DATABASE_URL=str(url),
+        PYTHONDONTWRITEBYTECODE="1",
+        COLUMNS="120",
+        PY_COLORS="0",
+        NO_COLOR="1",
+        PYTHONHASHSEED="0",
+    )
     env.update({k: str(v) for k, v in run.env.items()})
     return env
 
@@ -103,21 +117,29 @@ def execute(run: Run, base: DatabaseURL, python: str | Path = sys.executable, ke
 
     `python`: the interpreter whose pytest runs it (the version matrix passes a cell's).
     `keep`: an empty folder to run it in instead, left in place afterwards (./dev recipe --keep)."""
-    with (nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory(prefix=f"recipe-{run.recipe.slug}-")) as tmp, \
-            database_for(run, base) as (url, literals):
+    with (
+        nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory(prefix=f"recipe-{run.recipe.slug}-") as tmp,
+        database_for(run, base) as (url, literals),
+    ):
         materialise(run, Path(tmp))
         env = scrubbed_environ(**environment(run, url))
         try:
             proc = subprocess.run(
-                command(run, python), cwd=tmp, env=env,
-                capture_output=True, text=True, timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL,
+                command(run, python),
+                cwd=tmp,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=RUN_TIMEOUT,
+                stdin=subprocess.DEVNULL,
             )
             returncode, output = proc.returncode, proc.stdout + proc.stderr
         except subprocess.TimeoutExpired as timeout:
             # What it printed before it was killed (bytes here, even with text=True), with the stack
             # of every thread that pytest's faulthandler_timeout (PYTEST_ARGS) dumped by then.
-            printed = b"".join(p if isinstance(p, bytes) else (p or "").encode()
-                               for p in (timeout.stdout, timeout.stderr))
+            printed = b"".join(
+                p if isinstance(p, bytes) else (p or "").encode() for p in (timeout.stdout, timeout.stderr)
+            )
             returncode, output = -1, f"TIMEOUT after {RUN_TIMEOUT}s\n{printed.decode(errors='replace')}"
         literals = {**literals, tmp: "<project>", str(Path(tmp).resolve()): "<project>"}
         if str(python) != sys.executable:  # a version matrix cell's interpreter

@@ -8,12 +8,41 @@ cannot change; the harness is split by concern:
     harness/recipe_record.py   its recorded text, selected from what the run reported
 """
 
-from harness.recipe_model import (DATABASES, OUTCOMES, RUN_KEYS, SNIPPETS, Recipe, RecipeError, Run,
-                                  all_recipes)
+from harness.recipe_model import DATABASES, OUTCOMES, RUN_KEYS, SNIPPETS, Recipe, RecipeError, Run, all_recipes
 from harness.recipe_record import LOG_RECORD, OUTCOME_LINE, extract
-from harness.recipe_run import (LEAKY_ENV, PYTEST_ARGS, RUN_TIMEOUT, Result, command, database_for,
-                                environment, execute, materialise, scrubbed_environ)
+from harness.recipe_run import (
+    LEAKY_ENV,
+    PYTEST_ARGS,
+    RUN_TIMEOUT,
+    Result,
+    command,
+    database_for,
+    environment,
+    execute,
+    materialise,
+    scrubbed_environ,
+)
 
-__all__ = ["DATABASES", "OUTCOMES", "RUN_KEYS", "SNIPPETS", "Recipe", "RecipeError", "Run", "all_recipes",
-           "LOG_RECORD", "OUTCOME_LINE", "extract", "LEAKY_ENV", "PYTEST_ARGS", "RUN_TIMEOUT", "Result",
-           "command", "database_for", "environment", "execute", "materialise", "scrubbed_environ"]
+__all__ = [
+    "DATABASES",
+    "OUTCOMES",
+    "RUN_KEYS",
+    "SNIPPETS",
+    "Recipe",
+    "RecipeError",
+    "Run",
+    "all_recipes",
+    "LOG_RECORD",
+    "OUTCOME_LINE",
+    "extract",
+    "LEAKY_ENV",
+    "PYTEST_ARGS",
+    "RUN_TIMEOUT",
+    "Result",
+    "command",
+    "database_for",
+    "environment",
+    "execute",
+    "materialise",
+    "scrubbed_environ",
+]

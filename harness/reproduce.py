@@ -35,8 +35,10 @@ def describe(run: Run) -> list[str]:
         lines.append(f"  {name:<28} from {source.relative_to(REPO).parent}/")
     env = environment(run, DatabaseURL.parse("postgresql://user:***@host:5432/a_fresh_test_database"))
     shown = {k: v for k, v in env.items() if k != "TEST_DATABASE_URL"}
-    lines.append(f"TEST_DATABASE_URL: {DATABASES[run.database]}"
-                 + (f", on a server of its own with {run.server}" if run.server else ""))
+    lines.append(
+        f"TEST_DATABASE_URL: {DATABASES[run.database]}"
+        + (f", on a server of its own with {run.server}" if run.server else "")
+    )
     lines.append("environment: " + " ".join(f"{k}={shlex.quote(v)}" for k, v in shown.items()))
     lines.append("command: " + shlex.join(command(run)))
     return lines
@@ -76,8 +78,9 @@ def compare(run: Run, base: DatabaseURL, keep: Path | None) -> bool:
         print(f"its output, normalized, is {shown} exactly")
     else:
         print(f"its output, normalized, differs from {shown}:")
-        sys.stdout.writelines(difflib.unified_diff(recorded.splitlines(True), result.recorded.splitlines(True),
-                                                   str(shown), "this run"))
+        sys.stdout.writelines(
+            difflib.unified_diff(recorded.splitlines(True), result.recorded.splitlines(True), str(shown), "this run")
+        )
     if keep:
         print(f"project kept in {keep} (its database is gone: point TEST_DATABASE_URL at a test database of yours)")
     return same
@@ -93,13 +96,19 @@ def main(argv: list[str]) -> int:
         recipe = Recipe.load(args.slug)
     except RecipeError as error:
         known = ", ".join(r.slug for r in all_recipes())
-        print(f"dev recipe: {error}" if (REPO / "snippets" / args.slug).is_dir()
-              else f"dev recipe: no recipe {args.slug!r}; there are: {known}", file=sys.stderr)
+        print(
+            f"dev recipe: {error}"
+            if (REPO / "snippets" / args.slug).is_dir()
+            else f"dev recipe: no recipe {args.slug!r}; there are: {known}",
+            file=sys.stderr,
+        )
         return 2
     runs = [r for r in recipe.runs if args.run in (None, r.name)]
     if not runs:
-        print(f"dev recipe: {args.slug} has no run {args.run!r}; it has: {', '.join(r.name for r in recipe.runs)}",
-              file=sys.stderr)
+        print(
+            f"dev recipe: {args.slug} has no run {args.run!r}; it has: {', '.join(r.name for r in recipe.runs)}",
+            file=sys.stderr,
+        )
         return 2
     if args.keep and args.keep.exists() and any(args.keep.iterdir()):
         print(f"dev recipe: --keep {args.keep} is not empty", file=sys.stderr)
@@ -121,7 +130,10 @@ def main(argv: list[str]) -> int:
     except database.DatabaseUnavailable as error:
         print(f"dev recipe: {error}", file=sys.stderr)
         return 2
-    print(f"{len(runs) - len(differ)} of {len(runs)} runs as recorded" + (f"; differ: {', '.join(differ)}" if differ else ""))
+    print(
+        f"{len(runs) - len(differ)} of {len(runs)} runs as recorded"
+        + (f"; differ: {', '.join(differ)}" if differ else "")
+    )
     return 1 if differ else 0
 
 

@@ -35,12 +35,14 @@ class SiteSearch:
         for name, field in config["fields"].items():
             builder.field(name, boost=field["boost"])
         for doc in data["docs"]:
-            builder.add({
-                "location": doc["location"],
-                "title": self.tokens(doc["title"]),
-                "text": self.tokens(doc["text"]),
-                "tags": [t for tag in doc.get("tags", []) for t in self.tokens(tag)],
-            })
+            builder.add(
+                {
+                    "location": doc["location"],
+                    "title": self.tokens(doc["title"]),
+                    "text": self.tokens(doc["text"]),
+                    "tags": [t for tag in doc.get("tags", []) for t in self.tokens(tag)],
+                }
+            )
         self.index = builder.build()
 
     def tokens(self, text: str) -> list[str]:

@@ -28,8 +28,12 @@ def run_job(extra: list[str]) -> tuple[float, list[dict], int]:
         junit = Path(tmp, "report.xml")
         began = time.perf_counter()
         proc = subprocess.run(
-            [str(REPO / "dev"), "test", f"--junitxml={junit}", *extra], cwd=REPO,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [str(REPO / "dev"), "test", f"--junitxml={junit}", *extra],
+            cwd=REPO,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         seconds = time.perf_counter() - began
         failures = []
@@ -38,13 +42,18 @@ def run_job(extra: list[str]) -> tuple[float, list[dict], int]:
                 for kind in ("failure", "error"):
                     found = case.find(kind)
                     if found is not None:
-                        failures.append({
-                            "id": f"{case.get('classname')}::{case.get('name')}", "kind": kind,
-                            "message": found.get("message", ""), "text": (found.text or "")[-4000:],
-                        })
+                        failures.append(
+                            {
+                                "id": f"{case.get('classname')}::{case.get('name')}",
+                                "kind": kind,
+                                "message": found.get("message", ""),
+                                "text": (found.text or "")[-4000:],
+                            }
+                        )
         elif proc.returncode:
-            failures.append({"id": "(no report)", "kind": "error", "message": proc.stdout[-300:],
-                             "text": proc.stdout[-4000:]})
+            failures.append(
+                {"id": "(no report)", "kind": "error", "message": proc.stdout[-300:], "text": proc.stdout[-4000:]}
+            )
         return seconds, failures, proc.returncode
 
 
@@ -62,18 +71,33 @@ def main(argv=None) -> int:
             seconds, failures, status = run_job(args.extra)
             times.append(seconds)
             total_failures += bool(failures or status)
-            print(f"soak: run {number}/{args.runs}: exit {status}, {len(failures)} failing tests, "
-                  f"{seconds:.0f} s", flush=True)
+            print(
+                f"soak: run {number}/{args.runs}: exit {status}, {len(failures)} failing tests, {seconds:.0f} s",
+                flush=True,
+            )
             for failure in failures:
-                print(f"soak:   {failure['kind']}: {failure['id']}: {(failure['message'].splitlines() or [''])[0][:200]}", flush=True)
-                lines += [f"## run {number}: {failure['id']} ({failure['kind']})", "",
-                          failure["message"], "", "```text", failure["text"], "```", ""]
+                print(
+                    f"soak:   {failure['kind']}: {failure['id']}: {(failure['message'].splitlines() or [''])[0][:200]}",
+                    flush=True,
+                )
+                lines += [
+                    f"## run {number}: {failure['id']} ({failure['kind']})",
+                    "",
+                    failure["message"],
+                    "",
+                    "```text",
+                    failure["text"],
+                    "```",
+                    "",
+                ]
     finally:
         for hog in hogs:
             hog.kill()
-    summary = (f"{args.runs} runs with {args.hogs} CPU hogs: {total_failures} red; "
-               f"{min(times):.0f}-{max(times):.0f} s a run, mean {sum(times) / len(times):.0f} s "
-               f"({os.cpu_count()} CPUs)")
+    summary = (
+        f"{args.runs} runs with {args.hogs} CPU hogs: {total_failures} red; "
+        f"{min(times):.0f}-{max(times):.0f} s a run, mean {sum(times) / len(times):.0f} s "
+        f"({os.cpu_count()} CPUs)"
+    )
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text("\n".join([f"# Soak: {summary}", "", *lines]) + "\n")
     print(f"soak: {summary}; report: {args.report}")

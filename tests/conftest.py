@@ -39,7 +39,10 @@ def build_site(site: Path, **hosting: str) -> SimpleNamespace:
     env = {k: v for k, v in os.environ.items() if k not in HOSTING}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**env, **hosting, "NO_MKDOCS_2_WARNING": "1"},
     )
     return SimpleNamespace(returncode=proc.returncode, stderr=proc.stderr)

@@ -24,22 +24,26 @@ CASES = {
     "port-not-a-number": ("postgresql://test_user:{pw}@127.0.0.1:54x4/dataflow_test", "port is not a number"),
     "port-out-of-range": ("postgresql://test_user:{pw}@127.0.0.1:99999/dataflow_test", "port is not a number"),
     "no-database": ("postgresql://test_user:{pw}@127.0.0.1:{port}/", "need user, host and database"),
-    "unescaped-at-and-hash": ("postgresql://test_user:" + ODD + "@127.0.0.1:{port}/dataflow_test",
-                              "must be percent-encoded"),
-    "unescaped-slash": ("postgresql://test_user:Zq3Xv/Pw@127.0.0.1:{port}/dataflow_test",
-                        "must be percent-encoded"),
-    "unescaped-colon": ("postgresql://test_user:Zq3Xv:Pw@127.0.0.1:{port}/dataflow_test",
-                        "password authentication failed"),
+    "unescaped-at-and-hash": (
+        "postgresql://test_user:" + ODD + "@127.0.0.1:{port}/dataflow_test",
+        "must be percent-encoded",
+    ),
+    "unescaped-slash": ("postgresql://test_user:Zq3Xv/Pw@127.0.0.1:{port}/dataflow_test", "must be percent-encoded"),
+    "unescaped-colon": (
+        "postgresql://test_user:Zq3Xv:Pw@127.0.0.1:{port}/dataflow_test",
+        "password authentication failed",
+    ),
     "empty-password": ("postgresql://test_user:@127.0.0.1:{port}/dataflow_test", "password"),
     "invalid-host-name": ("postgresql://test_user:{pw}@db..test:{port}/dataflow_test", "not a valid host name"),
     "closed-port": ("postgresql://test_user:{pw}@127.0.0.1:{closed}/dataflow_test", "Connect call failed"),
-    "wrong-password": ("postgresql://test_user:{pw}@127.0.0.1:{port}/dataflow_test",
-                       "password authentication failed"),
+    "wrong-password": ("postgresql://test_user:{pw}@127.0.0.1:{port}/dataflow_test", "password authentication failed"),
     "missing-database": ("postgresql://test_user:{real}@127.0.0.1:{port}/nothere_test", "does not exist"),
     "not-a-test-database": ("postgresql://test_user:{pw}@127.0.0.1:{port}/latest", "must name a test database"),
-    "role-without-createdb": ("postgresql://plain_user:{pw}@127.0.0.1:{port}/dataflow_test",
-                              "cannot create databases"),
-    "unknown-host": ("postgresql://test_user:{pw}@no-such-host.invalid:5432/dataflow_test", "host 'no-such-host.invalid' not found"),
+    "role-without-createdb": ("postgresql://plain_user:{pw}@127.0.0.1:{port}/dataflow_test", "cannot create databases"),
+    "unknown-host": (
+        "postgresql://test_user:{pw}@no-such-host.invalid:5432/dataflow_test",
+        "host 'no-such-host.invalid' not found",
+    ),
 }
 NO_NETWORK = ["unshare", "--user", "--map-root-user", "--net"]
 
@@ -63,7 +67,11 @@ def run_test_job(url: str, prefix=()) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     return subprocess.run(
         [*prefix, sys.executable, "-m", "pytest", "-p", "no:xdist", "tests/test_guards.py::test_refused"],
-        cwd=REPO, env={**env, "TEST_DATABASE_URL": url}, capture_output=True, text=True, timeout=60,
+        cwd=REPO,
+        env={**env, "TEST_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
         stdin=subprocess.DEVNULL,
     )
 

@@ -50,8 +50,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def browser(build):
     assert build[1].returncode == 0, build[1].stderr
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(build[0])))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(build[0])))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         browser = Browser(f"http://127.0.0.1:{server.server_port}/")
@@ -135,8 +134,9 @@ def test_a_notebook_page_downloads_its_notebook(browser):
     assert answer["sha256"] == hashlib.sha256((REPO / "notebooks/connection-refused.ipynb").read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("path", ["guides/fixture-patterns/", "errors/connection-refused/",
-                                  "notebooks/connection-refused/"])
+@pytest.mark.parametrize(
+    "path", ["guides/fixture-patterns/", "errors/connection-refused/", "notebooks/connection-refused/"]
+)
 def test_copy_button_copies_the_code_shown(browser, path):
     answer = browser.ask(copy=path)
     assert answer["copied"].rstrip("\n") == answer["shown"].rstrip("\n") and answer["copied"].strip()
@@ -147,8 +147,9 @@ SCREENSHOTS = REPO / "artifacts" / "screenshots"
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
-@pytest.mark.parametrize("path", ["", "errors/too-many-clients/", "notebooks/too-many-clients/"],
-                         ids=["home", "error-page", "notebook-page"])
+@pytest.mark.parametrize(
+    "path", ["", "errors/too-many-clients/", "notebooks/too-many-clients/"], ids=["home", "error-page", "notebook-page"]
+)
 def test_screenshots_and_no_sideways_scroll_on_a_phone(browser, path):
     """Screenshots at desktop and phone widths go to artifacts/screenshots/; on a phone the page does
     not scroll sideways (code blocks scroll inside themselves)."""

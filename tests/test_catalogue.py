@@ -18,7 +18,12 @@ def test_every_notebook_and_error_page_is_an_entry():
 def test_an_error_with_nothing_is_told_everything_it_lacks():
     problems = Entry("no-such-error", "errors", recipe=None).problems()
     assert [p.split(": ", 1)[1].split(" ")[:2] for p in problems] == [
-        ["no", "page"], ["no", "recipe"], ["no", "notebook"], ["no", "row"], ["no", "tags:"]]
+        ["no", "page"],
+        ["no", "recipe"],
+        ["no", "notebook"],
+        ["no", "row"],
+        ["no", "tags:"],
+    ]
 
 
 def test_claims_are_filed_under_the_recipes_they_check():
@@ -26,4 +31,5 @@ def test_claims_are_filed_under_the_recipes_they_check():
     assert "loop-closed-reused-loop-by-default" in entry.claims
     assert "Event loop is closed" in entry.tags
     assert entry.url == "errors/event-loop-closed/" and catalogue.entry("fixture-patterns").url == (
-        "guides/fixture-patterns/")
+        "guides/fixture-patterns/"
+    )

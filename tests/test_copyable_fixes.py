@@ -38,7 +38,7 @@ def test_a_section_replaces_the_section_of_its_name():
 
 
 def test_a_new_section_goes_after_the_one_before_it():
-    shown = BASE + '\n\n# --8<-- [start:b]\ndef b():\n    pass\n# --8<-- [end:b]\n'
+    shown = BASE + "\n\n# --8<-- [start:b]\ndef b():\n    pass\n# --8<-- [end:b]\n"
     assert copyable.paste(BASE, shown, "b") == shown
 
 
@@ -55,11 +55,13 @@ def test_a_fix_that_needs_an_import_the_page_does_not_show_is_caught(tmp_path):
     (tmp_path / "r" / "fixed").mkdir()
     (tmp_path / "r" / "broken" / "conftest.py").write_text(BASE)
     (tmp_path / "r" / "fixed" / "conftest.py").write_text(
-        BASE.replace("import os\n", "import asyncio\nimport os\n").replace("return 1", "return asyncio"))
+        BASE.replace("import os\n", "import asyncio\nimport os\n").replace("return 1", "return asyncio")
+    )
     (tmp_path / "r" / "recipe.toml").write_text(
         '[projects]\nbroken = {}\nfixed = { base = "broken" }\n'
         '[[runs]]\nname = "broken"\nproject = "broken"\noutcome = "failed"\n'
-        '[[runs]]\nname = "fixed"\nproject = "fixed"\noutcome = "passed"\n')
+        '[[runs]]\nname = "fixed"\nproject = "fixed"\noutcome = "passed"\n'
+    )
     from harness.recipes import Recipe
 
     recipe = Recipe.load("r", tmp_path)

@@ -35,7 +35,8 @@ def test_checks_still_find_their_runs_and_text(claim):
 @pytest.mark.parametrize("claim", ERRATA.claims, ids=IDS)
 def test_typed_verdict_is_the_computed_one(claim):
     assert claim.computed == claim.verdict, (
-        f"{claim.id}: its checks make it {claim.computed!r}; review the finding, then the verdict")
+        f"{claim.id}: its checks make it {claim.computed!r}; review the finding, then the verdict"
+    )
 
 
 def test_every_check_points_at_a_real_run_section_or_page():
@@ -48,7 +49,8 @@ def test_every_check_points_at_a_real_run_section_or_page():
             elif (check.run or check.recorded) and (check.run or check.recorded) not in runs:
                 missing.append(f"{claim.id}: no run {check.run or check.recorded}")
             elif check.section and f"--8<-- [start:{check.section}]" not in (
-                    runs[check.recorded].recorded_path.read_text()):
+                runs[check.recorded].recorded_path.read_text()
+            ):
                 missing.append(f"{claim.id}: {check.recorded} has no section {check.section}")
             elif check.page and not (DOCS / check.page).is_file():
                 missing.append(f"{claim.id}: no page {check.page}")
@@ -59,7 +61,11 @@ def test_verdict_follows_from_the_checks():
     holds, fails = Check(claim=True, page="p.md"), Check(claim=False, page="p.md")
     verdict = lambda *checks: Claim("x", "t", "c", "", "f", list(checks)).computed  # noqa: E731
     assert [verdict(holds, holds), verdict(fails), verdict(holds, fails), verdict()] == [
-        "true", "false", "partly", "not-testable"]
+        "true",
+        "false",
+        "partly",
+        "not-testable",
+    ]
 
 
 def test_no_check_is_inert():
@@ -83,7 +89,8 @@ def test_committed_page_is_rendered_from_errata(update_recorded):
         updates.register(PAGE, rendered, "errata page")  # written at the session's end
         return
     assert PAGE.exists() and PAGE.read_text() == rendered, (
-        f"{PAGE.relative_to(REPO)} is stale: pytest tests/test_errata.py --update-recorded")
+        f"{PAGE.relative_to(REPO)} is stale: pytest tests/test_errata.py --update-recorded"
+    )
 
 
 def test_claim_ids_are_unique_and_every_topic_has_claims():

@@ -55,11 +55,13 @@ def run_until(cmd, cwd, env, reported: int, server, timeout=240, handshake: bool
     `handshake`: the suite's next test makes `crash-now` in `cwd` and waits for `server-down`, which
     is made once the server is down; for tests that take milliseconds, which would otherwise pass
     before the crash lands."""
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True
+    )
     timer = threading.Timer(timeout, proc.kill)  # a hang fails the asserts below, it never blocks
     timer.start()
     if handshake:
+
         def crash_on_request():
             while proc.poll() is None and not (Path(cwd) / "crash-now").exists():
                 time.sleep(0.02)
@@ -97,7 +99,7 @@ def crash_midway(cmd, cwd, server, reported: int, junit: Path, handshake: bool =
 
 def failures_after_crash(junit: Path, first: int):
     cases = list(ET.parse(junit).getroot().iter("testcase"))
-    later = cases[first + 1:]  # the one in flight when the server died may fail any way
+    later = cases[first + 1 :]  # the one in flight when the server died may fail any way
     assert later, "the server died after the last test"
     # An Element without children is falsy: `find(a) or find(b)` would lose a found one.
     found = [[e for e in (c.find("failure"), c.find("error")) if e is not None] for c in later]
@@ -122,12 +124,20 @@ def test_a_readers_suite_fails_fast_with_one_line_when_the_server_dies(tmp_path)
     )
     server = pgserver.start()
     try:
-        cmd = [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "tests/test_many.py",
-               "--junitxml=report.xml"]
-        env = crash_midway(cmd, tmp_path, server, reported=3, junit=tmp_path / "report.xml",
-                           handshake=True)
-        again = subprocess.run(cmd[:-1], cwd=tmp_path, env=env, capture_output=True, text=True,
-                               timeout=240, stdin=subprocess.DEVNULL)
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-v",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_many.py",
+            "--junitxml=report.xml",
+        ]
+        env = crash_midway(cmd, tmp_path, server, reported=3, junit=tmp_path / "report.xml", handshake=True)
+        again = subprocess.run(
+            cmd[:-1], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL
+        )
         assert again.returncode == 0, again.stdout[-3000:]
     finally:
         server.stop()
@@ -136,11 +146,29 @@ def test_a_readers_suite_fails_fast_with_one_line_when_the_server_dies(tmp_path)
 def test_the_test_job_fails_fast_with_one_line_when_the_server_dies(tmp_path):
     server = pgserver.start()
     try:
-        cmd = [sys.executable, "-m", "pytest", "-v", "-p", "no:xdist", "tests/test_recipes.py",
-               "tests/test_notebooks.py", "-k", "connection-refused", f"--junitxml={tmp_path}/report.xml"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-v",
+            "-p",
+            "no:xdist",
+            "tests/test_recipes.py",
+            "tests/test_notebooks.py",
+            "-k",
+            "connection-refused",
+            f"--junitxml={tmp_path}/report.xml",
+        ]
         env = crash_midway(cmd, REPO, server, reported=2, junit=tmp_path / "report.xml")
-        again = subprocess.run(cmd[:7] + ["-k", "connection-refused and broken"], cwd=REPO, env=env,
-                               capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL)
+        again = subprocess.run(
+            cmd[:7] + ["-k", "connection-refused and broken"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            stdin=subprocess.DEVNULL,
+        )
         assert again.returncode == 0, again.stdout[-3000:]
         assert harness_databases(server.url()) == []  # the crashed job's: swept by the next one
     finally:
@@ -150,9 +178,11 @@ def test_the_test_job_fails_fast_with_one_line_when_the_server_dies(tmp_path):
 def test_a_killed_recipe_run_fails_clearly_and_leaves_no_database(tmp_path, base_url):
     (tmp_path / "slow" / "sleeper").mkdir(parents=True)
     (tmp_path / "slow" / "recipe.toml").write_text(
-        '[projects]\nsleeper = {}\n\n[[runs]]\nname = "sleeps"\nproject = "sleeper"\noutcome = "passed"\n')
+        '[projects]\nsleeper = {}\n\n[[runs]]\nname = "sleeps"\nproject = "sleeper"\noutcome = "passed"\n'
+    )
     (tmp_path / "slow" / "sleeper" / "test_sleep.py").write_text(
-        "import time\n\ndef test_sleeps():\n    time.sleep(120)\n")
+        "import time\n\ndef test_sleeps():\n    time.sleep(120)\n"
+    )
     run = Recipe.load("slow", snippets=tmp_path).run("sleeps")
     results = []
     worker = threading.Thread(target=lambda: results.append(execute(run, base_url)))
@@ -179,10 +209,11 @@ def test_a_run_that_hangs_says_where(tmp_path, base_url, monkeypatch):
     faulthandler_timeout: the only clue to a deadlock in a run nobody watched."""
     (tmp_path / "slow" / "sleeper").mkdir(parents=True)
     (tmp_path / "slow" / "recipe.toml").write_text(
-        '[projects]\nsleeper = {}\n\n[[runs]]\nname = "hangs"\nproject = "sleeper"\noutcome = "passed"\n')
+        '[projects]\nsleeper = {}\n\n[[runs]]\nname = "hangs"\nproject = "sleeper"\noutcome = "passed"\n'
+    )
     (tmp_path / "slow" / "sleeper" / "test_hang.py").write_text(
-        "import time\n\ndef test_waits_forever():\n"
-        "    time.sleep(120)\n")
+        "import time\n\ndef test_waits_forever():\n    time.sleep(120)\n"
+    )
     monkeypatch.setattr(recipe_run, "RUN_TIMEOUT", 8)  # where execute() reads them
     monkeypatch.setattr(recipe_run, "PYTEST_ARGS", [*recipe_run.PYTEST_ARGS[:-1], "faulthandler_timeout=2"])
     result = execute(Recipe.load("slow", snippets=tmp_path).run("hangs"), base_url)
@@ -221,10 +252,22 @@ def test_kill_9_of_the_job_leaves_nothing_behind(own_server):
         if server:
             env[database.ENV] = str(server.url())
         job = subprocess.Popen(
-            [sys.executable, "-m", "pytest", "-p", "no:xdist", "tests/test_recipes.py", "-k",
-             "fixture-patterns and recommended"],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-p",
+                "no:xdist",
+                "tests/test_recipes.py",
+                "-k",
+                "fixture-patterns and recommended",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         # Kill it mid-run: a recipe's temp project exists once its database does.
         for _ in range(600):
@@ -240,8 +283,11 @@ def test_kill_9_of_the_job_leaves_nothing_behind(own_server):
         job.wait()  # reaped: the watchdogs see it gone
         for _ in range(300):  # they poll twice a second; 30 s leaves room for a loaded machine
             # Own server: the directory goes first, then the postmaster finishes exiting.
-            if (harness_databases(server.url()) == [] if server
-                    else not list(tmp.glob("throwaway-pg-*")) and not postmasters_under(tmp)):
+            if (
+                harness_databases(server.url()) == []
+                if server
+                else not list(tmp.glob("throwaway-pg-*")) and not postmasters_under(tmp)
+            ):
                 break
             time.sleep(0.1)
         if server:
@@ -287,8 +333,13 @@ def test_a_database_autovacuum_is_working_in_is_dropped():
                 with database.fresh_database(server.url()) as url:
                     _run(_busy_for_autovacuum(url))
                     for _ in range(300):
-                        if server.psql("SELECT count(*) FROM pg_stat_activity WHERE backend_type ="
-                                       f" 'autovacuum worker' AND datname = '{url.database}'").strip() != "0":
+                        if (
+                            server.psql(
+                                "SELECT count(*) FROM pg_stat_activity WHERE backend_type ="
+                                f" 'autovacuum worker' AND datname = '{url.database}'"
+                            ).strip()
+                            != "0"
+                        ):
                             break
                         time.sleep(0.1)
                     else:
@@ -302,10 +353,13 @@ def test_a_database_autovacuum_is_working_in_is_dropped():
 
 async def _busy_for_autovacuum(url) -> None:
     """A table with dead rows that autovacuum works through slowly."""
-    await _execute(url, "CREATE TABLE t (n int) WITH (autovacuum_vacuum_cost_delay = 100,"
-                        " autovacuum_vacuum_cost_limit = 1, autovacuum_vacuum_threshold = 0,"
-                        " autovacuum_vacuum_scale_factor = 0);"
-                        " INSERT INTO t SELECT generate_series(1, 200000); DELETE FROM t")
+    await _execute(
+        url,
+        "CREATE TABLE t (n int) WITH (autovacuum_vacuum_cost_delay = 100,"
+        " autovacuum_vacuum_cost_limit = 1, autovacuum_vacuum_threshold = 0,"
+        " autovacuum_vacuum_scale_factor = 0);"
+        " INSERT INTO t SELECT generate_series(1, 200000); DELETE FROM t",
+    )
 
 
 async def _execute(url, sql):
@@ -323,10 +377,12 @@ def test_a_recipe_run_executes_once_per_job(tmp_path, base_url, monkeypatch):
 
     (tmp_path / "counted" / "project").mkdir(parents=True)
     (tmp_path / "counted" / "recipe.toml").write_text(
-        '[projects]\nproject = {}\n\n[[runs]]\nname = "once"\nproject = "project"\noutcome = "passed"\n')
+        '[projects]\nproject = {}\n\n[[runs]]\nname = "once"\nproject = "project"\noutcome = "passed"\n'
+    )
     executions = tmp_path / "executions"
     (tmp_path / "counted" / "project" / "test_count.py").write_text(
-        f"def test_counts():\n    open({str(executions)!r}, 'a').write('ran\\n')\n")
+        f"def test_counts():\n    open({str(executions)!r}, 'a').write('ran\\n')\n"
+    )
     run = Recipe.load("counted", snippets=tmp_path).run("once")
     monkeypatch.setenv(runcache.ENV, str(tmp_path))
     first, second = runcache.execute_once(run, base_url), runcache.execute_once(run, base_url)

@@ -32,8 +32,14 @@ def test_not_run_blocks_stay_few():
 
 def test_every_block_is_one_item_of_its_page():
     """`pytest --collect-only docs`: each fence once, as page::LINE[kind], and nothing else."""
-    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist", "docs"],
-                          cwd=REPO, capture_output=True, text=True, timeout=120, env=scrubbed_environ())
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist", "docs"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=scrubbed_environ(),
+    )
     items = [line for line in proc.stdout.splitlines() if "::" in line]
     expected = [f"{f.page.relative_to(REPO)}::{f.line}[{f.kind}]" for f in FENCES]
     assert sorted(items) == sorted(expected), proc.stdout[-3000:] + proc.stderr[-3000:]
@@ -43,24 +49,30 @@ def block(code: str, lang: str = "text") -> Fence:
     return Fence(DOCS / "made-up.md", 7, lang, [], lang, code)
 
 
-@pytest.mark.parametrize("include", [
-    "snippets/missing-table/recipe.toml",
-    "snippets/missing-table/broken/test_read.py:asyncpg",
-    "snippets/missing-table/recorded/broken.txt:outcome",
-    "isolation/steps.py:check",
-])
+@pytest.mark.parametrize(
+    "include",
+    [
+        "snippets/missing-table/recipe.toml",
+        "snippets/missing-table/broken/test_read.py:asyncpg",
+        "snippets/missing-table/recorded/broken.txt:outcome",
+        "isolation/steps.py:check",
+    ],
+)
 def test_an_include_of_a_tested_file_holds(include):
     assert include_problem(include) == ""
 
 
-@pytest.mark.parametrize("include, problem", [
-    ("snippets/missing-table/broken/no_such_file.py", "no such file"),
-    ("snippets/missing-table/broken/test_read.py:no-such-section", "has no section 'no-such-section'"),
-    ("snippets/missing-table/recorded/broken.txt:asyncpg", "has no section 'asyncpg'"),
-    ("harness/fences.py", "not a file a test runs"),
-    ("README.md", "not a file a test runs"),
-    ("../outside.txt", "outside the repository"),
-])
+@pytest.mark.parametrize(
+    "include, problem",
+    [
+        ("snippets/missing-table/broken/no_such_file.py", "no such file"),
+        ("snippets/missing-table/broken/test_read.py:no-such-section", "has no section 'no-such-section'"),
+        ("snippets/missing-table/recorded/broken.txt:asyncpg", "has no section 'asyncpg'"),
+        ("harness/fences.py", "not a file a test runs"),
+        ("README.md", "not a file a test runs"),
+        ("../outside.txt", "outside the repository"),
+    ],
+)
 def test_an_include_of_anything_else_fails(include, problem):
     assert problem in include_problem(include)
 

@@ -5,14 +5,21 @@ from harness import changes
 from harness.fences import all_pages
 from harness.provenance import FENCE
 
-FIX_BLOCKS = [(page, match) for page in all_pages() for match in FENCE.finditer(page.read_text())
-              if changes.highlighted(match["body"]) is not None]
+FIX_BLOCKS = [
+    (page, match)
+    for page in all_pages()
+    for match in FENCE.finditer(page.read_text())
+    if changes.highlighted(match["body"]) is not None
+]
 
 
 def test_every_block_that_shows_a_fix_file_highlights_what_it_changes():
     assert len(FIX_BLOCKS) > 20
-    unchanged = [f"{page.name}: {match['body'].split()[1]}" for page, match in FIX_BLOCKS
-                 if not changes.highlighted(match["body"])]
+    unchanged = [
+        f"{page.name}: {match['body'].split()[1]}"
+        for page, match in FIX_BLOCKS
+        if not changes.highlighted(match["body"])
+    ]
     assert unchanged == [], "a fix's block that shows none of its changes"
 
 

@@ -19,8 +19,9 @@ RESET = re.compile(r"DROP SCHEMA|DROP DATABASE|TRUNCATE", re.I)
 def python_sources():
     """(where, source) for the harness, every recipe and isolation strategy file, python fence and
     notebook code cell."""
-    for path in sorted([*(REPO / "harness").glob("*.py"), *(REPO / "snippets").rglob("*.py"),
-                        *(REPO / "isolation").rglob("*.py")]):
+    for path in sorted(
+        [*(REPO / "harness").glob("*.py"), *(REPO / "snippets").rglob("*.py"), *(REPO / "isolation").rglob("*.py")]
+    ):
         yield str(path.relative_to(REPO)), path.read_text()
     for fence in all_fences():
         if fence.kind == "python":
@@ -62,24 +63,38 @@ def test_every_reset_checks_the_rule_first(where, source):
     assert "is_test_database(" in source or project_guard and "database_url" in source, where
 
 
-@pytest.mark.parametrize("name", ["latest", "attestations", "prod", "contest_results", "testing",
-                                  "dataflow", "tests", "test1"])
+@pytest.mark.parametrize(
+    "name", ["latest", "attestations", "prod", "contest_results", "testing", "dataflow", "tests", "test1"]
+)
 def test_refused(name):
     assert not guards.is_test_database(name)
 
 
-@pytest.mark.parametrize("name", ["test", "dataflow_test", "test_shop", "shop-test-2", "Shop_TEST",
-                                  "dataflow_test_r0a1b2c3", "dataflow_test_template_1"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "test",
+        "dataflow_test",
+        "test_shop",
+        "shop-test-2",
+        "Shop_TEST",
+        "dataflow_test_r0a1b2c3",
+        "dataflow_test_template_1",
+    ],
+)
 def test_accepted(name):
     assert guards.is_test_database(name)
 
 
-@pytest.mark.parametrize("url", [
-    "postgresql://u:p@ss:w0rd#x@127.0.0.1:5432/dataflow_test",
-    "postgresql://u:a//b?c@127.0.0.1/dataflow_test",
-    "postgresql:u:pa55word@127.0.0.1/dataflow_test",
-    "postgresql://u:pa55word@127.0.0.1/data@flow_test",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:p@ss:w0rd#x@127.0.0.1:5432/dataflow_test",
+        "postgresql://u:a//b?c@127.0.0.1/dataflow_test",
+        "postgresql:u:pa55word@127.0.0.1/dataflow_test",
+        "postgresql://u:pa55word@127.0.0.1/data@flow_test",
+    ],
+)
 def test_masked_shows_no_fragment_of_the_password(url):
     password = url.split("u:", 1)[1].rsplit("@", 1)[0]
     shown = guards.masked(url)

@@ -20,35 +20,65 @@ def test_parse_rejects_what_is_not_a_postgres_url():
 
 
 def test_normalize_paths_ports_addresses_and_timings():
-    text = (f"{REPO}/x.py ../../a/.venv/lib/python3.11/site-packages/asyncpg/pool.py "
-            "('127.0.0.1', 41234) <Future at 0x7f12ab34cd56> 2 failed in 0.31s")
+    text = (
+        f"{REPO}/x.py ../../a/.venv/lib/python3.11/site-packages/asyncpg/pool.py "
+        "('127.0.0.1', 41234) <Future at 0x7f12ab34cd56> 2 failed in 0.31s"
+    )
     assert normalize(text, {"41234": "<port>"}) == (
         "<repo>/x.py <site-packages>/asyncpg/pool.py ('127.0.0.1', <port>) <Future at 0x<addr>> 2 failed"
     )
 
 
 def test_extract_keeps_e_lines_usage_errors_and_outcome():
-    output = "\n".join([
-        "F", "=== FAILURES ===", "____ test_a ____", "test_a.py:3: in test_a", "    boom()",
-        "E   ValueError: boom", "=== short test summary info ===", "FAILED test_a.py::test_a",
-        "1 failed in 0.1s", "ERROR: stop here",
-    ])
+    output = "\n".join(
+        [
+            "F",
+            "=== FAILURES ===",
+            "____ test_a ____",
+            "test_a.py:3: in test_a",
+            "    boom()",
+            "E   ValueError: boom",
+            "=== short test summary info ===",
+            "FAILED test_a.py::test_a",
+            "1 failed in 0.1s",
+            "ERROR: stop here",
+        ]
+    )
     assert extract(output).splitlines() == [
-        "--8<-- [start:test_a]", "E   ValueError: boom", "--8<-- [end:test_a]",
-        "--8<-- [start:outcome]", "1 failed in 0.1s", "--8<-- [end:outcome]",
-        "--8<-- [start:usage-error]", "ERROR: stop here", "--8<-- [end:usage-error]",
+        "--8<-- [start:test_a]",
+        "E   ValueError: boom",
+        "--8<-- [end:test_a]",
+        "--8<-- [start:outcome]",
+        "1 failed in 0.1s",
+        "--8<-- [end:outcome]",
+        "--8<-- [start:usage-error]",
+        "ERROR: stop here",
+        "--8<-- [end:usage-error]",
     ]
 
 
 def test_extract_only_keeps_the_named_sections_and_marks_a_missing_one():
-    output = "\n".join([
-        "=== FAILURES ===", "____ test_a ____", "E   ValueError: a", "____ test_b ____",
-        "E   ValueError: b", "=== short test summary info ===", "2 failed in 0.1s",
-    ])
+    output = "\n".join(
+        [
+            "=== FAILURES ===",
+            "____ test_a ____",
+            "E   ValueError: a",
+            "____ test_b ____",
+            "E   ValueError: b",
+            "=== short test summary info ===",
+            "2 failed in 0.1s",
+        ]
+    )
     assert extract(output, only=["test_b", "test_c"]).splitlines() == [
-        "--8<-- [start:test_b]", "E   ValueError: b", "--8<-- [end:test_b]",
-        "--8<-- [start:test_c]", "(missing)", "--8<-- [end:test_c]",
-        "--8<-- [start:outcome]", "2 failed in 0.1s", "--8<-- [end:outcome]",
+        "--8<-- [start:test_b]",
+        "E   ValueError: b",
+        "--8<-- [end:test_b]",
+        "--8<-- [start:test_c]",
+        "(missing)",
+        "--8<-- [end:test_c]",
+        "--8<-- [start:outcome]",
+        "2 failed in 0.1s",
+        "--8<-- [end:outcome]",
     ]
 
 
@@ -105,25 +135,34 @@ def test_tab_labels_name_the_versions_that_tell_groups_apart():
     from harness.compat import labels
 
     def cell(pa, pg):
-        return {"versions": {"pytest-asyncio": pa, "pytest": "8.4.2", "kailash-dataflow": "2.20.1",
-                             "PostgreSQL": pg}}
+        return {"versions": {"pytest-asyncio": pa, "pytest": "8.4.2", "kailash-dataflow": "2.20.1", "PostgreSQL": pg}}
 
-    results = {"pinned": cell("1.5.0", "15.18"), "a": cell("0.21.2", "15.18"), "b": cell("0.24.0", "15.18"),
-               "c": cell("1.5.0", "16.14")}
+    results = {
+        "pinned": cell("1.5.0", "15.18"),
+        "a": cell("0.21.2", "15.18"),
+        "b": cell("0.24.0", "15.18"),
+        "c": cell("1.5.0", "16.14"),
+    }
     assert labels(results, [["pinned", "b"], ["a"], ["c"]]) == ["the other versions (pinned)", "a", "c"]
     assert labels(results, [["pinned", "c", "b"], ["a"]]) == [
-        "pytest-asyncio 0.24.0 – 1.5.0 (pinned)", "pytest-asyncio 0.21.2"]
+        "pytest-asyncio 0.24.0 – 1.5.0 (pinned)",
+        "pytest-asyncio 0.21.2",
+    ]
     assert labels(results, [["pinned", "a", "b"], ["c"]]) == ["PostgreSQL 15.18 (pinned)", "PostgreSQL 16.14"]
 
 
 def test_extract_keeps_the_error_of_a_conftest_that_does_not_import():
-    output = "\n".join([
-        "ImportError while loading conftest '/tmp/x/conftest.py'.", "conftest.py:13: in <module>",
-        "    @pytest_asyncio.fixture(loop_scope='module')",
-        "E   TypeError: fixture() got an unexpected keyword argument 'loop_scope'",
-    ])
+    output = "\n".join(
+        [
+            "ImportError while loading conftest '/tmp/x/conftest.py'.",
+            "conftest.py:13: in <module>",
+            "    @pytest_asyncio.fixture(loop_scope='module')",
+            "E   TypeError: fixture() got an unexpected keyword argument 'loop_scope'",
+        ]
+    )
     assert extract(output).splitlines() == [
-        "--8<-- [start:conftest-error]", "E   TypeError: fixture() got an unexpected keyword argument 'loop_scope'",
+        "--8<-- [start:conftest-error]",
+        "E   TypeError: fixture() got an unexpected keyword argument 'loop_scope'",
         "--8<-- [end:conftest-error]",
     ]
 
@@ -185,10 +224,15 @@ def test_page_weight_counts_the_html_and_each_file_it_loads_once(tmp_path):
     """`./dev bench`'s site weight: a page's stylesheets, scripts and images, not the pages it links."""
     from harness.bench import page_weight, site_weight
 
-    files = {"a/index.html": '<link rel="stylesheet" href="../s.css"><link rel="icon" href="../i.png">'
-                             '<script src="/j.js"></script><img src="../s.css"><a href="../b.html">b</a>'
-                             '<script src="https://elsewhere.example/x.js"></script>',
-             "s.css": "p{}", "j.js": "1;", "i.png": "png", "b.html": "<p>" + "b" * 200 + "</p>"}
+    files = {
+        "a/index.html": '<link rel="stylesheet" href="../s.css"><link rel="icon" href="../i.png">'
+        '<script src="/j.js"></script><img src="../s.css"><a href="../b.html">b</a>'
+        '<script src="https://elsewhere.example/x.js"></script>',
+        "s.css": "p{}",
+        "j.js": "1;",
+        "i.png": "png",
+        "b.html": "<p>" + "b" * 200 + "</p>",
+    }
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
@@ -206,4 +250,9 @@ def test_recipe_runs_load_only_the_pytest_plugins_the_recordings_were_made_with(
     from importlib.metadata import entry_points
 
     assert sorted({ep.dist.name for ep in entry_points(group="pytest11")}) == [
-        "platformdirs", "pytest-asyncio", "pytest-markdown-docs", "pytest-timeout", "pytest-xdist"]
+        "platformdirs",
+        "pytest-asyncio",
+        "pytest-markdown-docs",
+        "pytest-timeout",
+        "pytest-xdist",
+    ]

@@ -16,12 +16,37 @@ from harness.database import fresh_database
 from harness.normalize import REPO
 
 PAGE = REPO / "docs" / "guides" / "isolation-cost.md"
-KEYS = {"command", "date", "cpus", "max_connections", "tests_per_strategy", "total_seconds",
-        "strategies", "cleanup_test_tables", "versions", "inputs"}
-STRATEGY_KEYS = {"strategy", "tests", "passed", "failed", "isolation_failures", "isolation_unchecked",
-                 "other_failures", "first_other_failure", "isolates", "pytest_exit", "outcome",
-                 "wall_seconds", "per_test_median_seconds", "per_test_p95_seconds",
-                 "peak_client_backends", "client_backends_left", "databases_left"}
+KEYS = {
+    "command",
+    "date",
+    "cpus",
+    "max_connections",
+    "tests_per_strategy",
+    "total_seconds",
+    "strategies",
+    "cleanup_test_tables",
+    "versions",
+    "inputs",
+}
+STRATEGY_KEYS = {
+    "strategy",
+    "tests",
+    "passed",
+    "failed",
+    "isolation_failures",
+    "isolation_unchecked",
+    "other_failures",
+    "first_other_failure",
+    "isolates",
+    "pytest_exit",
+    "outcome",
+    "wall_seconds",
+    "per_test_median_seconds",
+    "per_test_p95_seconds",
+    "peak_client_backends",
+    "client_backends_left",
+    "databases_left",
+}
 FEW = 4  # tests per strategy here: enough for an earlier test's row to be there to see
 
 
@@ -43,7 +68,8 @@ def test_last_run_is_a_full_run_of_every_strategy():
 
 def test_last_run_measured_the_strategy_files_as_they_are():
     assert recorded()["inputs"] == isolation.inputs_digest(), (
-        "a strategy file or the test generator changed since the recorded run: run ./dev isolation")
+        "a strategy file or the test generator changed since the recorded run: run ./dev isolation"
+    )
 
 
 def test_figures_and_verdicts_are_rendered_from_the_last_run():
@@ -54,8 +80,7 @@ def test_figures_and_verdicts_are_rendered_from_the_last_run():
 
 def test_plot_is_of_the_last_run():
     with Image.open(isolation.PLOT) as image:
-        assert image.text.get("Description") == isolation.plot_description(recorded()), (
-            "run ./dev isolation --render")
+        assert image.text.get("Description") == isolation.plot_description(recorded()), "run ./dev isolation --render"
 
 
 def test_page_shows_the_figures_the_plot_and_every_strategy():
@@ -66,8 +91,9 @@ def test_page_shows_the_figures_the_plot_and_every_strategy():
     for strategy in isolation.STRATEGIES:
         assert f'--8<-- "{verdicts}:{strategy}"' in lines, strategy
         if strategy != isolation.REFERENCE:
-            assert any(re.match(rf'--8<-- "isolation/strategies/{strategy}/(tests/)?conftest\.py:', line)
-                       for line in lines), f"{strategy}: no fixture of its own on the page"
+            assert any(
+                re.match(rf'--8<-- "isolation/strategies/{strategy}/(tests/)?conftest\.py:', line) for line in lines
+            ), f"{strategy}: no fixture of its own on the page"
     assert f'--8<-- "{verdicts}:cleanup-test-tables"' in lines
 
 

@@ -26,8 +26,15 @@ import pytest
 import websocket
 
 from harness import database
-from harness.notebook_runner import (CELL_TIMEOUT, LITERALS_PROBE, NOTEBOOKS, comparable, normalized, read,
-                                     register_recording)
+from harness.notebook_runner import (
+    CELL_TIMEOUT,
+    LITERALS_PROBE,
+    NOTEBOOKS,
+    comparable,
+    normalized,
+    read,
+    register_recording,
+)
 from harness.normalize import REPO
 from harness.pgserver import free_port
 
@@ -48,8 +55,13 @@ class Lab:
         self.log = tmp_path / "lab.log"
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "harness.lab", "--port", str(self.port), *args], cwd=REPO, env=env,
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, text=True,
+                [sys.executable, "-m", "harness.lab", "--port", str(self.port), *args],
+                cwd=REPO,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
             )
         try:
             self.url = self._url_line()
@@ -65,9 +77,12 @@ class Lab:
         return line
 
     def api(self, method, path, body=None):
-        request = Request(f"http://127.0.0.1:{self.port}/api/{path}", method=method,
-                          data=None if body is None else json.dumps(body).encode(),
-                          headers={"Authorization": f"token {self.token}"})
+        request = Request(
+            f"http://127.0.0.1:{self.port}/api/{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}"},
+        )
         with urlopen(request, timeout=30) as response:
             return json.loads(response.read() or "null")
 
@@ -89,13 +104,31 @@ class Lab:
 def execute(channel, code: str) -> list:
     """Run `code` over the kernel's websocket; its outputs, as nbformat outputs."""
     msg_id = uuid.uuid4().hex
-    channel.send(json.dumps({
-        "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": "test_lab",
-                   "username": "test", "version": "5.3"},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                    "allow_stdin": False, "stop_on_error": False},
-    }))
+    channel.send(
+        json.dumps(
+            {
+                "header": {
+                    "msg_id": msg_id,
+                    "msg_type": "execute_request",
+                    "session": "test_lab",
+                    "username": "test",
+                    "version": "5.3",
+                },
+                "parent_header": {},
+                "metadata": {},
+                "channel": "shell",
+                "buffers": [],
+                "content": {
+                    "code": code,
+                    "silent": False,
+                    "store_history": True,
+                    "user_expressions": {},
+                    "allow_stdin": False,
+                    "stop_on_error": False,
+                },
+            }
+        )
+    )
     outputs, replied, idle = [], False, False
     while not (replied and idle):
         msg = json.loads(channel.recv())
@@ -146,12 +179,15 @@ def test_lab_runs_a_notebook_and_ctrl_c_stops_it(tmp_path, base_url, update_reco
     try:
         served = nbformat.from_dict(lab.api("GET", f"contents/{SLUG}.ipynb?content=1")["content"])
         assert [c.source for c in served.cells] == [c.source for c in nb.cells]
-        session = lab.api("POST", "sessions", {"path": f"{SLUG}.ipynb", "type": "notebook", "name": "",
-                                               "kernel": {"name": "python3"}})
+        session = lab.api(
+            "POST", "sessions", {"path": f"{SLUG}.ipynb", "type": "notebook", "name": "", "kernel": {"name": "python3"}}
+        )
         kernel_id = session["kernel"]["id"]
         channel = websocket.create_connection(
             f"ws://127.0.0.1:{lab.port}/api/kernels/{kernel_id}/channels?session_id={session['id']}",
-            header=[f"Authorization: token {lab.token}"], timeout=CELL_TIMEOUT)
+            header=[f"Authorization: token {lab.token}"],
+            timeout=CELL_TIMEOUT,
+        )
         kernel = kernel_process(kernel_id)
         connection_file = kernel.cmdline()[kernel.cmdline().index("-f") + 1]
         connection = json.loads(open(connection_file).read())
@@ -210,8 +246,11 @@ def test_lab_starts_its_own_server_and_ctrl_c_removes_it(tmp_path):
         lab.api("PUT", f"contents/{SLUG}.ipynb", {"type": "notebook", "format": "json", "content": model["content"]})
         assert "# A line added in the lab." in (root / f"{SLUG}.py").read_text()
         children = psutil.Process(lab.process.pid).children()  # JupyterLab, the server's watchdog
-        workdir = next(argv[4] for argv in map(psutil.Process.cmdline, children)
-                       if argv[1:4] == ["-m", "harness.pgserver", "--watch"])
+        workdir = next(
+            argv[4]
+            for argv in map(psutil.Process.cmdline, children)
+            if argv[1:4] == ["-m", "harness.pgserver", "--watch"]
+        )
         port = int(re.search(r"its kernels on \S+:(\d+)/", lab.log.read_text())[1])
         assert lab.interrupt() == 0, lab.log.read_text()
     finally:
@@ -225,8 +264,15 @@ def test_lab_starts_its_own_server_and_ctrl_c_removes_it(tmp_path):
 
 def test_a_wrong_database_url_is_one_line(tmp_path):
     url = f"postgresql://test_user:Zq3Xv-Pw@127.0.0.1:{free_port()}/dataflow_test"  # nothing listens
-    proc = subprocess.run([sys.executable, "-m", "harness.lab"], cwd=REPO, capture_output=True, text=True,
-                          env=lab_env(tmp_path, **{database.ENV: url}), stdin=subprocess.DEVNULL, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "harness.lab"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=lab_env(tmp_path, **{database.ENV: url}),
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     lines = (proc.stdout + proc.stderr).strip().splitlines()
     assert proc.returncode == 2 and len(lines) == 1, lines
     assert lines[0].startswith("dev lab: cannot use the test database postgresql://test_user:***@"), lines

@@ -5,10 +5,30 @@ import json
 from harness import load
 from harness.normalize import REPO
 
-KEYS = {"command", "date", "cpus", "max_connections", "tests", "concurrent_tests", "nodes_at_once",
-        "passed", "failed", "pytest_exit", "connection_error_lines", "connection_error_tests",
-        "error_logs", "connections_opened", "peak_client_backends", "client_backends_left",
-        "wall_seconds", "per_test_mean_seconds", "per_test_p95_seconds", "versions", "outcome", "inputs"}
+KEYS = {
+    "command",
+    "date",
+    "cpus",
+    "max_connections",
+    "tests",
+    "concurrent_tests",
+    "nodes_at_once",
+    "passed",
+    "failed",
+    "pytest_exit",
+    "connection_error_lines",
+    "connection_error_tests",
+    "error_logs",
+    "connections_opened",
+    "peak_client_backends",
+    "client_backends_left",
+    "wall_seconds",
+    "per_test_mean_seconds",
+    "per_test_p95_seconds",
+    "versions",
+    "outcome",
+    "inputs",
+}
 VERSIONS = {"pytest", "pytest-asyncio", "kailash-dataflow", "kailash", "asyncpg", "python", "postgresql"}
 
 

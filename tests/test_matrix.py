@@ -67,8 +67,11 @@ def test_runs_for_other_versions_pass_where_they_belong():
         for run in recipe.runs:
             if not run.requires:
                 continue
-            outcomes = {cell: data["recipes"][recipe.slug]["runs"][run.name]["outcome"]
-                        for cell, data in RESULTS.items() if run.name in data["recipes"][recipe.slug]["runs"]}
+            outcomes = {
+                cell: data["recipes"][recipe.slug]["runs"][run.name]["outcome"]
+                for cell, data in RESULTS.items()
+                if run.name in data["recipes"][recipe.slug]["runs"]
+            }
             assert outcomes, f"{run.id}: no cell has {run.requires}"
             assert set(outcomes.values()) == {run.outcome}, f"{run.id}: {outcomes}"
 
@@ -82,8 +85,11 @@ def test_pages_are_rendered_from_the_data():
 
 
 def test_output_that_changes_with_the_version_is_shown_in_tabs():
-    shown_plain = [f"{slug}/{run}:{section}" for slug, run, section in sorted(compat.included_sections())
-                   if compat.varies(RESULTS, slug, run, section)]
+    shown_plain = [
+        f"{slug}/{run}:{section}"
+        for slug, run, section in sorted(compat.included_sections())
+        if compat.varies(RESULTS, slug, run, section)
+    ]
     assert not shown_plain, (
         "these recorded sections differ between cells; include matrix/variants/<slug>/<run>--<section>.md "
         f"(a line of its own, outside a fence) instead: {shown_plain}"
@@ -100,10 +106,14 @@ def test_drift_report_lists_what_a_release_changed():
     for cell, data in RESULTS.items():
         lines, changed = compare(pinned, data)
         report = "\n".join(lines)
-        differs = [(slug, run) for slug, run in compat.changed_runs({PINNED: pinned, cell: data})
-                   if compat.run_data({PINNED: pinned}, PINNED, slug, run)]  # a run pinned has not: no baseline
-        notebooks_differ = any(not nb["ok"] or nb["cells"] != pinned["notebooks"][slug]["cells"]
-                               for slug, nb in data["notebooks"].items())
+        differs = [
+            (slug, run)
+            for slug, run in compat.changed_runs({PINNED: pinned, cell: data})
+            if compat.run_data({PINNED: pinned}, PINNED, slug, run)
+        ]  # a run pinned has not: no baseline
+        notebooks_differ = any(
+            not nb["ok"] or nb["cells"] != pinned["notebooks"][slug]["cells"] for slug, nb in data["notebooks"].items()
+        )
         assert changed == bool(differs) or notebooks_differ
         for slug, run in differs:
             assert f"`{slug}/{run}`" in report, f"{cell}: {slug}/{run} is missing from the report"
@@ -118,8 +128,11 @@ def test_the_server_and_python_the_pages_name_are_the_pinned_cells():
 
     pinned = RESULTS[PINNED]["versions"]
     major = pinned["PostgreSQL"].split(".")[0]
-    named = [(page.name, m[1]) for page in all_pages()
-             for m in re.finditer(r"(?:throwaway\s+PostgreSQL|Debian's)\s+(\d+)\b", page.read_text())]
+    named = [
+        (page.name, m[1])
+        for page in all_pages()
+        for m in re.finditer(r"(?:throwaway\s+PostgreSQL|Debian's)\s+(\d+)\b", page.read_text())
+    ]
     assert named and [(page, n) for page, n in named if n != major] == []
     index = (compat.DOCS / "index.md").read_text()
     ran = re.search(r"ran them on PostgreSQL ([\d.]+) and CPython ([\d.]+)", index)

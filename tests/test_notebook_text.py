@@ -37,14 +37,19 @@ def test_first_cell_and_paired_text_are_current(path, update_recorded):
     assert nb.cells[0].source == expected.cells[0].source, f"{path.name}'s first cell: {REWRITE}"
     assert nb.metadata.get("jupytext", {}).get("formats") == nbtext.PAIRED, f"{path.name}: {REWRITE}"
     paired = nbtext.paired_path(path)
-    assert paired.exists() and paired.read_text(encoding="utf-8") == nbtext.paired_text(nb), \
+    assert paired.exists() and paired.read_text(encoding="utf-8") == nbtext.paired_text(nb), (
         f"{paired.name} is not {path.name} as text: {REWRITE}"
+    )
 
 
 def test_the_note_names_what_the_code_uses():
     """The generated list follows the imports: a notebook that uses `execute` lists it."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title\n\nProse."),
-                                         nbformat.v4.new_code_cell("from harness.recipes import execute")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Title\n\nProse."),
+            nbformat.v4.new_code_cell("from harness.recipes import execute"),
+        ]
+    )
     first = nbtext.with_note(nb).cells[0].source
     assert first.startswith("# Title\n\nProse.\n\n" + nbtext.NOTE_START)
     assert "- `execute(run, url)`: " in first
@@ -55,14 +60,24 @@ def test_the_note_names_what_the_code_uses():
 def test_the_note_names_the_recipe_runs_the_code_executes():
     """Each run the code names, in the order it names them, once: run_recipe(), recipe.run() on a
     Recipe.load(), and a function of the notebook's that passes its argument on to one of them."""
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Title"),
-        nbformat.v4.new_code_cell('from harness.notebook import Recipe, run_recipe\n\nrecipe = Recipe.load("missing-table")\n\n'
-                                  'def run(name):\n    return recipe.run(name)\n'),
-        nbformat.v4.new_code_cell('run_recipe("missing-table", "checked")\nrecipe.run("broken")\n'
-                                  'loop.run(main())  # not a recipe\nawait run("fixed")\nrun_recipe("missing-table", "broken")'),
-    ])
-    assert nbtext.recipe_runs(nb) == [("missing-table", "checked"), ("missing-table", "broken"), ("missing-table", "fixed")]
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Title"),
+            nbformat.v4.new_code_cell(
+                'from harness.notebook import Recipe, run_recipe\n\nrecipe = Recipe.load("missing-table")\n\n'
+                "def run(name):\n    return recipe.run(name)\n"
+            ),
+            nbformat.v4.new_code_cell(
+                'run_recipe("missing-table", "checked")\nrecipe.run("broken")\n'
+                'loop.run(main())  # not a recipe\nawait run("fixed")\nrun_recipe("missing-table", "broken")'
+            ),
+        ]
+    )
+    assert nbtext.recipe_runs(nb) == [
+        ("missing-table", "checked"),
+        ("missing-table", "broken"),
+        ("missing-table", "fixed"),
+    ]
     first = nbtext.with_note(nb).cells[0].source
     fixed = Recipe.load("missing-table").run("fixed")
     assert "(`snippets/missing-table/recipe.toml`)" in first

@@ -54,7 +54,7 @@ def headings(text: str) -> list[tuple[int, str]]:
         if match := re.match(r"(`{3,}|~{3,})", stripped):
             if fence is None:
                 fence = match.group(1)
-            elif stripped.startswith(fence) and not stripped[len(fence):].strip():
+            elif stripped.startswith(fence) and not stripped[len(fence) :].strip():
                 fence = None
             continue
         if fence is None and (match := re.match(r"^(#{1,6}) +(.+?)\s*#*\s*$", line)):
@@ -87,11 +87,12 @@ def skeleton_problems(text: str) -> list[str]:
     found = [(p, name) for p, (name, _) in zip(position, SKELETON) if p is not None]
     for (p1, n1), (p2, n2) in zip(found, found[1:]):
         if p1 > p2:
-            problems.append(f'"## {n2}" comes before "## {n1}"; the order is: '
-                            + ", ".join(name for name, _ in SKELETON))
+            problems.append(
+                f'"## {n2}" comes before "## {n1}"; the order is: ' + ", ".join(name for name, _ in SKELETON)
+            )
     if h2 and position[0] is not None and position[0] != 0:
         problems.append(f'"## What you see" must be the first H2, not "## {h2[0]}"')
-    before_extras = SKELETON[:[name for name, _ in SKELETON].index(EXTRAS_AFTER) + 1]
+    before_extras = SKELETON[: [name for name, _ in SKELETON].index(EXTRAS_AFTER) + 1]
     limit = position[len(before_extras) - 1]
     if limit is not None:
         for title in h2[:limit]:
@@ -111,8 +112,10 @@ def summary_problems(text: str) -> list[str]:
     fixes = {anchor(title) for level, title in headings(text) if level == 2 and SKELETON[3][1](title)}
     links = re.findall(r"\]\(#([^)]+)\)", first.split("**The fix:**", 1)[-1])
     if not any(link in fixes for link in links):
-        problems.append(f"the summary's fix links to {links or 'nothing'}; "
-                        f"it must link to a fix section: {sorted(fixes) or 'none on the page'}")
+        problems.append(
+            f"the summary's fix links to {links or 'nothing'}; "
+            f"it must link to a fix section: {sorted(fixes) or 'none on the page'}"
+        )
     return problems
 
 
@@ -135,11 +138,16 @@ def test_page_starts_with_a_summary(page):
 def test_the_rule_catches_a_broken_page():
     good = (ERRORS / "cached-statement.md").read_text()
     assert skeleton_problems(good) == [] and summary_problems(good) == []
-    swapped = good.replace("## Why\n", "## TMP\n").replace("## When it happens\n", "## Why\n") \
+    swapped = (
+        good.replace("## Why\n", "## TMP\n")
+        .replace("## When it happens\n", "## Why\n")
         .replace("## TMP\n", "## When it happens\n")
+    )
     assert any("comes before" in p for p in skeleton_problems(swapped))
-    assert any('missing "## Verify the fix"' in p
-               for p in skeleton_problems(good.replace("## Verify the fix\n", "## Checking\n")))
+    assert any(
+        'missing "## Verify the fix"' in p
+        for p in skeleton_problems(good.replace("## Verify the fix\n", "## Checking\n"))
+    )
     extra = good.replace("## When it happens\n", "## An aside\n\nText.\n\n## When it happens\n")
     assert any("sits before" in p for p in skeleton_problems(extra))
     assert summary_problems(good.replace("[the fix](#the-fix)", "[the fix](#nowhere)"))

@@ -63,8 +63,11 @@ def test_test_role_needs_its_password_and_is_not_superuser(server):
 
 def test_server_never_runs_as_root(server):
     pid = int((server.datadir / "postmaster.pid").read_text().split()[0])
-    uid = int(next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-                   if line.startswith("Uid:")).split()[1])
+    uid = int(
+        next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("Uid:")).split()[
+            1
+        ]
+    )
     assert uid != 0
     assert uid == os.geteuid() or os.geteuid() == 0  # as root: an unprivileged user
 
@@ -78,10 +81,11 @@ def test_stop_removes_everything():
 
 
 def test_removed_when_the_process_dies_of_an_error():
-    code = ("from harness import pgserver; s = pgserver.start(); "
-            "print(s.workdir, s.port, flush=True); raise SystemExit('a failed run')")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          cwd=REPO)
+    code = (
+        "from harness import pgserver; s = pgserver.start(); "
+        "print(s.workdir, s.port, flush=True); raise SystemExit('a failed run')"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
     workdir, port = proc.stdout.split()
     assert proc.returncode == 1
     assert not Path(workdir).exists()
@@ -89,8 +93,9 @@ def test_removed_when_the_process_dies_of_an_error():
 
 
 def test_dev_db_serves_until_stopped():
-    proc = subprocess.Popen([sys.executable, "-m", "harness.pgserver"], cwd=REPO, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "harness.pgserver"], cwd=REPO, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         line = proc.stdout.readline()
         assert line.startswith("export TEST_DATABASE_URL=postgresql://test_user:test_password@127.0.0.1:")
@@ -113,8 +118,9 @@ def test_role_without_createdb_is_told_why(server):
 
 def test_removed_when_its_owner_is_killed():
     code = "from harness import pgserver; s = pgserver.start(); print(s.workdir, s.port, flush=True); input()"
-    owner = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, text=True,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    owner = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=REPO, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     workdir, port = owner.stdout.readline().split()
     owner.kill()  # no atexit, no finalizer: only the watchdog can clean up
     owner.wait(timeout=10)

@@ -69,11 +69,14 @@ def test_defaults_hold_settings_only(tmp_path, monkeypatch):
     assert "[defaults]: unknown key 'outcome'" in message
 
 
-@pytest.mark.parametrize("text, where, key", [
-    (GOOD.replace('outcome = "passed"', 'outcom = "passed"'), "run 'second'", "'outcom'"),
-    ("runz = []\n" + GOOD, "top level", "'runz'"),
-    (GOOD.replace('{ base = "broken",', '{ bsae = "broken",'), "[projects] fixed", "'bsae'"),
-])
+@pytest.mark.parametrize(
+    "text, where, key",
+    [
+        (GOOD.replace('outcome = "passed"', 'outcom = "passed"'), "run 'second'", "'outcom'"),
+        ("runz = []\n" + GOOD, "top level", "'runz'"),
+        (GOOD.replace('{ base = "broken",', '{ bsae = "broken",'), "[projects] fixed", "'bsae'"),
+    ],
+)
 def test_an_unknown_key_is_named_with_its_table(tmp_path, monkeypatch, text, where, key):
     message = error_of(tmp_path, monkeypatch, text)
     assert f"{where}: unknown key {key}" in message
@@ -100,12 +103,12 @@ def test_an_unknown_outcome_names_the_allowed_ones(tmp_path, monkeypatch):
 
 
 def test_an_unknown_database_names_the_run_and_the_choices(tmp_path, monkeypatch):
-    message = error_of(tmp_path, monkeypatch, GOOD.replace('args = []', 'database = "closed"'))
+    message = error_of(tmp_path, monkeypatch, GOOD.replace("args = []", 'database = "closed"'))
     assert "run 'second': database 'closed' is not one of live, superuser, closed-port" in message
 
 
 def test_invalid_toml_names_the_line(tmp_path, monkeypatch):
-    message = error_of(tmp_path, monkeypatch, GOOD.replace('name = "second"', 'name = second'))
+    message = error_of(tmp_path, monkeypatch, GOOD.replace('name = "second"', "name = second"))
     assert "(at line 15, column 8)" in message
 
 
@@ -139,8 +142,10 @@ def test_an_include_from_outside_the_repository_names_page_and_line(tmp_path):
     (tmp_path / "outside.txt").write_text("not ours\n")
     (repo / "inside.txt").write_text("ours\n")
     (repo / "link.txt").symlink_to(tmp_path / "outside.txt")  # pymdownx.snippets would include it
-    page.write_text('# X\n\n```text\n--8<-- "inside.txt"\n--8<-- "../outside.txt"\n```\n\n'
-                    f'--8<-- "{tmp_path}/outside.txt:section"\n\n--8<--\nlink.txt\n--8<--\n')
+    page.write_text(
+        '# X\n\n```text\n--8<-- "inside.txt"\n--8<-- "../outside.txt"\n```\n\n'
+        f'--8<-- "{tmp_path}/outside.txt:section"\n\n--8<--\nlink.txt\n--8<--\n'
+    )
     assert fences.outside_includes(page, base=repo) == [
         f'{page}:5: --8<-- "../outside.txt" includes a file outside the repository',
         f'{page}:8: --8<-- "{tmp_path}/outside.txt:section" includes a file outside the repository',

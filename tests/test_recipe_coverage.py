@@ -11,8 +11,14 @@ INCLUDED = {
     path.split(":")[0] for fence in all_fences() if fence.kind == "include" for path in fence.included_paths
 } | {path.split(":")[0] for page in all_pages() for path in bare_includes(page)}
 # Generated fix tabs (matrix/fixes/) include recipe files in their turn.
-INCLUDED |= {m.group(2).split(":")[0] for path in list(INCLUDED) if path.startswith("matrix/fixes/")
-             if (REPO / path).exists() for m in map(INCLUDE.match, (REPO / path).read_text().splitlines()) if m}
+INCLUDED |= {
+    m.group(2).split(":")[0]
+    for path in list(INCLUDED)
+    if path.startswith("matrix/fixes/")
+    if (REPO / path).exists()
+    for m in map(INCLUDE.match, (REPO / path).read_text().splitlines())
+    if m
+}
 VERSIONS = installed_versions()
 
 
@@ -36,16 +42,22 @@ def test_every_recipe_has_a_page_that_shows_it():
     for recipe in RECIPES:
         assert catalogue.entry(recipe.slug).page.is_file(), f"{recipe.slug} has no page"
         shown = {p for p in INCLUDED if p.startswith(f"snippets/{recipe.slug}/")}
-        rendered = {p for p in INCLUDED if p.startswith((f"matrix/variants/{recipe.slug}/",
-                                                         f"matrix/fixes/{recipe.slug}/"))}
+        rendered = {
+            p for p in INCLUDED if p.startswith((f"matrix/variants/{recipe.slug}/", f"matrix/fixes/{recipe.slug}/"))
+        }
         assert any("/recorded/" in p for p in shown) or rendered, f"{recipe.slug}: no recorded output on a page"
-        in_tabs = {run for path in rendered if path.startswith("matrix/fixes/")
-                   for run in recipe.tabs.get(path.rsplit("/", 1)[1].removesuffix(".md"), {})}
+        in_tabs = {
+            run
+            for path in rendered
+            if path.startswith("matrix/fixes/")
+            for run in recipe.tabs.get(path.rsplit("/", 1)[1].removesuffix(".md"), {})
+        }
         for run in recipe.runs:
             if not run.applies(VERSIONS):
                 variants = f"matrix/variants/{recipe.slug}/{run.name}--"
                 assert run.name in in_tabs or any(p.startswith(variants) for p in rendered), (
-                    f"{run.id}: no page shows its output")
+                    f"{run.id}: no page shows its output"
+                )
         assert any("/recorded/" not in p for p in shown), f"{recipe.slug}: no recipe code on a page"
 
 
@@ -62,7 +74,9 @@ def test_recipes_read_the_test_url_the_way_the_setup_guide_says():
     for path in sorted(SNIPPETS.rglob("*.py")):
         text = path.read_text()
         if without in text:
-            assert path.relative_to(SNIPPETS).parts[:2] in {("fixture-patterns", "old-advice"),
-                                                           ("fixture-patterns", "unawaited-cleanup")}, path
+            assert path.relative_to(SNIPPETS).parts[:2] in {
+                ("fixture-patterns", "old-advice"),
+                ("fixture-patterns", "unawaited-cleanup"),
+            }, path
         elif "DATABASE_URL = " in text:
             assert fallback in text, path

@@ -61,7 +61,6 @@ def test_every_line_in_the_table_was_printed_by_a_run(row):
     assert fragments and [f for f in fragments if f not in text] == []
 
 
-
 def recipe_slugs() -> set[str]:
     """Every recipe with recorded runs."""
     return {e.slug for e in catalogue.entries() if e.recipe and any(e.recipe.root.glob("recorded/*.txt"))}
@@ -81,8 +80,9 @@ def summary_spans() -> dict[str, list[list[str]]]:
     for page in (e.page for e in catalogue.errors()):
         summary = page.read_text().split("**The cause:**")[0]
         spans = re.findall(r"`([^`]+)`", summary)
-        found[f"errors/{page.stem}/"] = [[f.strip() for f in re.split(r"<\.\.\.>|\.\.\.", span) if f.strip()]
-                                         for span in spans]
+        found[f"errors/{page.stem}/"] = [
+            [f.strip() for f in re.split(r"<\.\.\.>|\.\.\.", span) if f.strip()] for span in spans
+        ]
     return found
 
 
@@ -98,8 +98,11 @@ def recorded_lines() -> dict[str, set[str]]:
     for slug in slugs:
         for line in errorlines.lines(slug):
             pages = {page_of(other) for other in slugs if shape(line) in printed[other]}
-            pages |= {page for page, spans in summaries.items()
-                      if any(all(fragment in line for fragment in span) for span in spans)}
+            pages |= {
+                page
+                for page, spans in summaries.items()
+                if any(all(fragment in line for fragment in span) for span in spans)
+            }
             found.setdefault(errorlines.pasted(line), set()).update(pages)
     return found
 
@@ -115,8 +118,9 @@ RECORDED = recorded_lines()
 def test_each_page_lists_the_error_lines_of_its_runs():
     """The lines the search test below pastes are on the pages, rendered from the recordings."""
     slugs = recipe_slugs()
-    missing = sorted(slug for slug in slugs
-                     if f"{{{{ error-lines: {slug} }}}}" not in catalogue.entry(slug).page.read_text())
+    missing = sorted(
+        slug for slug in slugs if f"{{{{ error-lines: {slug} }}}}" not in catalogue.entry(slug).page.read_text()
+    )
     assert missing == []
 
 

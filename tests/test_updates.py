@@ -70,8 +70,10 @@ def test_contradicting_changes_leave_the_file_alone(spool, tmp_path):
     outcome = updates.apply(updates.pending(spool))
     assert [path.read_text() for path in (twice, stale, overlap)] == [PAGE] * 3
     assert [c.split(": ", 1)[1] for c in outcome.conflicts] == [
-        "lines 3-4 overlap another edit", "lines 3-4 changed since the test read them",
-        "2 different texts were registered (recording, recording)"]
+        "lines 3-4 overlap another edit",
+        "lines 3-4 changed since the test read them",
+        "2 different texts were registered (recording, recording)",
+    ]
 
 
 def test_registering_outside_an_update_run_is_refused(monkeypatch, tmp_path):
@@ -82,15 +84,19 @@ def test_registering_outside_an_update_run_is_refused(monkeypatch, tmp_path):
 
 def test_xdist_workers_register_and_the_controller_writes(tmp_path):
     """Two workers register; only the controller writes, once, and says so in one line."""
-    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n"
-                                         "asyncio_default_fixture_loop_scope = function\n")
-    (tmp_path / "conftest.py").write_text(textwrap.dedent('''
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\naddopts = -p no:cacheprovider\nasyncio_default_fixture_loop_scope = function\n"
+    )
+    (tmp_path / "conftest.py").write_text(
+        textwrap.dedent("""
         pytest_plugins = ["harness.updates"]
 
         def pytest_addoption(parser):
             parser.addoption("--update-recorded", action="store_true")
-    '''))
-    (tmp_path / "test_writers.py").write_text(textwrap.dedent('''
+    """)
+    )
+    (tmp_path / "test_writers.py").write_text(
+        textwrap.dedent("""
         import os
         from pathlib import Path
         import pytest
@@ -101,10 +107,16 @@ def test_xdist_workers_register_and_the_controller_writes(tmp_path):
             out = Path(__file__).parent / "out"
             assert not out.exists()  # nothing is written while tests run
             updates.register(out / f"{n}.txt", os.environ["PYTEST_XDIST_WORKER"] + "\\n", "recording")
-    '''))
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "-q", "--update-recorded"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                          env=scrubbed_environ(PYTHONPATH=str(REPO)))
+    """)
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "-q", "--update-recorded"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=scrubbed_environ(PYTHONPATH=str(REPO)),
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "updated: 4 recordings; 0 other outputs registered were current" in proc.stdout
     writers = {(tmp_path / "out" / f"{n}.txt").read_text() for n in range(4)}
