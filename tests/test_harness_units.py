@@ -256,3 +256,16 @@ def test_recipe_runs_load_only_the_pytest_plugins_the_recordings_were_made_with(
         "pytest-timeout",
         "pytest-xdist",
     ]
+
+
+def test_the_build_backend_is_the_one_the_lock_installs():
+    """./dev installs the harness editable without build isolation, with .venv's backend (requirements.lock);
+    pyproject.toml's [build-system] must name the same versions, which a plain `pip install -e .` fetches."""
+    import tomllib
+
+    from harness.versions import LOCKFILE, canonical, read_lock
+
+    locked = read_lock(LOCKFILE)
+    for requirement in tomllib.loads((REPO / "pyproject.toml").read_text())["build-system"]["requires"]:
+        name, version = requirement.split("==")
+        assert locked.get(canonical(name)) == version, f"{requirement}: requirements.lock has {locked.get(canonical(name))}"
