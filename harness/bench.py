@@ -20,7 +20,6 @@ from urllib.parse import urljoin, urlsplit
 from harness import pgserver
 from harness.normalize import REPO
 
-
 # pytest --durations lines: "12.34s call     tests/test_recipes.py::test_run...[slug/run]"
 DURATION = re.compile(r"^(\d+\.\d+)s (setup|call|teardown)\s+(\S.*)$")
 PHASES = [  # (where a test lives, phase): the first that matches names the phase
@@ -79,11 +78,14 @@ def site_weight(site: Path) -> list[str]:
     files = [f for f in site.rglob("*") if f.is_file()]
     maps = sum(f.stat().st_size for f in files if f.suffix == ".map")
     pages = sorted(site.rglob("*.html"))
-    name = lambda page: (
-        page.parent.relative_to(site).as_posix() + "/"
-        if page.name == "index.html"
-        else page.relative_to(site).as_posix()
-    )
+
+    def name(page: Path) -> str:
+        return (
+            page.parent.relative_to(site).as_posix() + "/"
+            if page.name == "index.html"
+            else page.relative_to(site).as_posix()
+        )
+
     html = {name(p): p.stat().st_size for p in pages}
     loaded = {name(p): page_weight(site, p) for p in pages}
     notebooks = sorted(size for path, size in html.items() if path.startswith("notebooks/"))

@@ -34,7 +34,10 @@ from urllib.parse import urlsplit
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 META = "document.querySelector('.md-search-result__meta').textContent"
-LOAD_MS = "(() => { const n = performance.getEntriesByType('navigation')[0]; return Math.round(n.loadEventEnd - n.startTime); })()"
+LOAD_MS = (
+    "(() => { const n = performance.getEntriesByType('navigation')[0];"
+    " return Math.round(n.loadEventEnd - n.startTime); })()"
+)
 
 
 class Browser:

@@ -55,7 +55,7 @@ async def _connect(url: DatabaseURL) -> asyncpg.Connection:
         raise DatabaseUnavailable(
             f"cannot use the test database {url.masked}: host {url.host!r} not found ({error.strerror})"
         ) from None
-    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+    except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         reason = str(error) or type(error).__name__
         raise DatabaseUnavailable(
             f"cannot use the test database {url.masked}: {type(error).__name__}: {reason}"

@@ -441,7 +441,7 @@ def render_plot(run: dict, path: Path = PLOT) -> None:
     p95s = [s["per_test_p95_seconds"] * 1000 for s in run["strategies"]]
     labels = [
         n if s["isolates"] else f"{n}\n(does not isolate)" if s["isolates"] is False else f"{n}\n(isolation not shown)"
-        for n, s in zip(names, run["strategies"])
+        for n, s in zip(names, run["strategies"], strict=True)
     ]
     fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
     xs = range(len(names))
@@ -452,7 +452,7 @@ def render_plot(run: dict, path: Path = PLOT) -> None:
     ]
     for group in bars:
         ax.bar_label(group, fmt="%.0f", padding=2, fontsize=8)
-    for tick, s in zip(xs, run["strategies"]):
+    for tick, s in enumerate(run["strategies"]):
         if s["isolates"] is False:
             for group in bars:
                 group[tick].set_hatch("//")
@@ -463,7 +463,7 @@ def render_plot(run: dict, path: Path = PLOT) -> None:
     )
     ax.legend(frameon=False, fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_ylim(0, max(p95s + [1]) * 1.15)
+    ax.set_ylim(0, max([*p95s, 1]) * 1.15)
     fig.tight_layout()
     fig.savefig(path, metadata={"Description": plot_description(run), "Software": None})
     plt.close(fig)

@@ -10,6 +10,7 @@ includes; `--render` only re-renders figures.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import math
@@ -135,10 +136,9 @@ class PeakClients(threading.Thread):
 
     def run(self):
         while not self.done.wait(self.every):
-            try:
+            # the superuser's reserved slot is ours; a missed sample is only a sample
+            with contextlib.suppress(subprocess.CalledProcessError, ValueError):
                 self.peak = max(self.peak, int(self.server.psql(CLIENTS)))
-            except (subprocess.CalledProcessError, ValueError):
-                pass  # the superuser's reserved slot is ours; a missed sample is only a sample
 
 
 def run_pytest(folder: Path, url: str, timeout: float) -> tuple[int, list[str]]:

@@ -23,11 +23,11 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from harness import database, pgserver
 from harness.normalize import REPO, normalize
@@ -47,7 +47,7 @@ RUN_HARNESS = [
     "pgserver.py",
     "dburl.py",
 ]
-NOTEBOOK_HARNESS = RUN_HARNESS + ["notebook.py", "notebook_runner.py"]
+NOTEBOOK_HARNESS = [*RUN_HARNESS, "notebook.py", "notebook_runner.py"]
 WORKERS = int(os.environ.get("MATRIX_WORKERS", "3"))  # subprocesses wait on PostgreSQL: 3 fill 2 cores
 
 

@@ -101,7 +101,7 @@ def prune(css: str, classes: set[str], elsewhere: str = "") -> str:
                 part = []
             else:
                 part.append(token)
-        return [tinycss2.serialize(p).strip() for p in parts + [part]]
+        return [tinycss2.serialize(p).strip() for p in [*parts, part]]
 
     def applies(selector: str) -> bool:
         names = CLASS.findall(ATTRIBUTE.sub("", selector))  # [data-x="a.b"] names no class

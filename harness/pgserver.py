@@ -13,8 +13,8 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import signal
+import socket
 import subprocess
 import sys
 import tempfile

@@ -69,6 +69,7 @@ class Run:
         if not self.requires:
             return True
         from packaging.requirements import Requirement
+
         from harness.versions import canonical
 
         requirement = Requirement(self.requires)

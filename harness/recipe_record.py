@@ -58,7 +58,7 @@ def extract(output: str, logs: bool | str = False, only: list[str] | None = None
             current, log = "warnings" if keep else None, None
             if keep:
                 sections["warnings"] = []
-        elif SUBHEADER.match(line) or BANNER.match(line) and not OUTCOME_LINE.match(line):
+        elif SUBHEADER.match(line) or (BANNER.match(line) and not OUTCOME_LINE.match(line)):
             log = None
             if BANNER.match(line):
                 current = None

@@ -8,10 +8,9 @@ a notebook's page downloads the notebook itself.
 
 import functools
 import hashlib
-import json
 import http.server
+import json
 import threading
-
 from pathlib import Path
 
 import pytest

@@ -103,7 +103,7 @@ def failures_after_crash(junit: Path, first: int):
     assert later, "the server died after the last test"
     # An Element without children is falsy: `find(a) or find(b)` would lose a found one.
     found = [[e for e in (c.find("failure"), c.find("error")) if e is not None] for c in later]
-    return [(c.get("name"), float(c.get("time")), f[0] if f else None) for c, f in zip(later, found)]
+    return [(c.get("name"), float(c.get("time")), f[0] if f else None) for c, f in zip(later, found, strict=True)]
 
 
 def test_a_readers_suite_fails_fast_with_one_line_when_the_server_dies(tmp_path):
@@ -161,7 +161,7 @@ def test_the_test_job_fails_fast_with_one_line_when_the_server_dies(tmp_path):
         ]
         env = crash_midway(cmd, REPO, server, reported=2, junit=tmp_path / "report.xml")
         again = subprocess.run(
-            cmd[:7] + ["-k", "connection-refused and broken"],
+            [*cmd[:7], "-k", "connection-refused and broken"],
             cwd=REPO,
             env=env,
             capture_output=True,
@@ -329,23 +329,25 @@ def test_a_database_autovacuum_is_working_in_is_dropped():
     server = pgserver.start(autovacuum_naptime="1")  # autovacuum looks at each database every second
     try:
         for force in (True, False):
-            with pytest.raises(asyncpg.InsufficientPrivilegeError) if force else nullcontext():
-                with database.fresh_database(server.url()) as url:
-                    _run(_busy_for_autovacuum(url))
-                    for _ in range(300):
-                        if (
-                            server.psql(
-                                "SELECT count(*) FROM pg_stat_activity WHERE backend_type ="
-                                f" 'autovacuum worker' AND datname = '{url.database}'"
-                            ).strip()
-                            != "0"
-                        ):
-                            break
-                        time.sleep(0.1)
-                    else:
-                        pytest.fail("autovacuum never started in the database")
-                    if force:
-                        _run(_execute(server.url(), f'DROP DATABASE "{url.database}" WITH (FORCE)'))
+            with (
+                pytest.raises(asyncpg.InsufficientPrivilegeError) if force else nullcontext(),
+                database.fresh_database(server.url()) as url,
+            ):
+                _run(_busy_for_autovacuum(url))
+                for _ in range(300):
+                    if (
+                        server.psql(
+                            "SELECT count(*) FROM pg_stat_activity WHERE backend_type ="
+                            f" 'autovacuum worker' AND datname = '{url.database}'"
+                        ).strip()
+                        != "0"
+                    ):
+                        break
+                    time.sleep(0.1)
+                else:
+                    pytest.fail("autovacuum never started in the database")
+                if force:
+                    _run(_execute(server.url(), f'DROP DATABASE "{url.database}" WITH (FORCE)'))
             assert harness_databases(server.url()) == []  # the harness's drop did it, both times
     finally:
         server.stop()

@@ -60,7 +60,7 @@ RESETS = [(where, source) for where, source in SOURCES if RESET.search(source)]
 def test_every_reset_checks_the_rule_first(where, source):
     """A file that drops or truncates uses the rule, or runs in a project whose fixtures do."""
     project_guard = where.startswith("snippets/table-already-exists/")  # shop_fixtures.checked()
-    assert "is_test_database(" in source or project_guard and "database_url" in source, where
+    assert "is_test_database(" in source or (project_guard and "database_url" in source), where
 
 
 @pytest.mark.parametrize(

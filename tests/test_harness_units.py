@@ -268,4 +268,6 @@ def test_the_build_backend_is_the_one_the_lock_installs():
     locked = read_lock(LOCKFILE)
     for requirement in tomllib.loads((REPO / "pyproject.toml").read_text())["build-system"]["requires"]:
         name, version = requirement.split("==")
-        assert locked.get(canonical(name)) == version, f"{requirement}: requirements.lock has {locked.get(canonical(name))}"
+        assert locked.get(canonical(name)) == version, (
+            f"{requirement}: requirements.lock has {locked.get(canonical(name))}"
+        )

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 from urllib.request import Request, urlopen
 
 import asyncpg
@@ -26,6 +27,7 @@ import pytest
 import websocket
 
 from harness import database
+from harness.normalize import REPO
 from harness.notebook_runner import (
     CELL_TIMEOUT,
     LITERALS_PROBE,
@@ -35,7 +37,6 @@ from harness.notebook_runner import (
     read,
     register_recording,
 )
-from harness.normalize import REPO
 from harness.pgserver import free_port
 
 # Short, with errors where tagged, printed lines and recipe runs. Not connection-refused: the
@@ -190,7 +191,7 @@ def test_lab_runs_a_notebook_and_ctrl_c_stops_it(tmp_path, base_url, update_reco
         )
         kernel = kernel_process(kernel_id)
         connection_file = kernel.cmdline()[kernel.cmdline().index("-f") + 1]
-        connection = json.loads(open(connection_file).read())
+        connection = json.loads(Path(connection_file).read_text())
         assert connection["transport"] == "ipc", connection
         assert not kernel.cwd().startswith(str(REPO)), kernel.cwd()  # DataFlow writes migrations/ there
         for cell in nb.cells:

@@ -9,8 +9,8 @@ import pytest
 
 import harness.notebook
 from harness import nbtext
-from harness.recipes import Recipe
 from harness.notebook_runner import all_notebooks
+from harness.recipes import Recipe
 
 NOTEBOOKS = all_notebooks()
 REWRITE = "./dev update rewrites it (or edit the .ipynb in ./dev lab, which saves both)"

@@ -23,6 +23,7 @@ The rule, for each docs/errors/*.md:
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -84,8 +85,8 @@ def skeleton_problems(text: str) -> list[str]:
             position.append(None)
         else:
             position.append(where[0])
-    found = [(p, name) for p, (name, _) in zip(position, SKELETON) if p is not None]
-    for (p1, n1), (p2, n2) in zip(found, found[1:]):
+    found = [(p, name) for p, (name, _) in zip(position, SKELETON, strict=True) if p is not None]
+    for (p1, n1), (p2, n2) in itertools.pairwise(found):
         if p1 > p2:
             problems.append(
                 f'"## {n2}" comes before "## {n1}"; the order is: ' + ", ".join(name for name, _ in SKELETON)

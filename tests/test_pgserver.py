@@ -111,9 +111,11 @@ def test_role_without_createdb_is_told_why(server):
     from harness.database import DatabaseUnavailable, fresh_database
 
     server.psql("CREATE ROLE plain_user LOGIN PASSWORD 'plain_pw'")
-    with pytest.raises(DatabaseUnavailable, match="needs CREATEDB"):
-        with fresh_database(server.url(user="plain_user", password="plain_pw")):
-            pass
+    with (
+        pytest.raises(DatabaseUnavailable, match="needs CREATEDB"),
+        fresh_database(server.url(user="plain_user", password="plain_pw")),
+    ):
+        pass
 
 
 def test_removed_when_its_owner_is_killed():

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from harness import prose
-from harness.recipes import Recipe
 from harness.normalize import REPO
+from harness.recipes import Recipe
 
 DOCS = REPO / "docs"
 GENERATED = {"reference/compatibility.md", "reference/upstream-guide-errata.md"}  # tables of runs

@@ -7,9 +7,9 @@ import shlex
 import pytest
 
 from harness import provenance, reproduce
+from harness.dburl import DatabaseURL
 from harness.fences import all_pages
 from harness.recipes import PYTEST_ARGS, Recipe, all_recipes, command, environment
-from harness.dburl import DatabaseURL
 
 RUNS = [run for recipe in all_recipes() for run in recipe.runs]
 

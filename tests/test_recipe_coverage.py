@@ -2,8 +2,8 @@
 
 from harness import catalogue
 from harness.fences import INCLUDE, all_fences, all_pages, bare_includes
-from harness.recipes import SNIPPETS, all_recipes
 from harness.normalize import REPO
+from harness.recipes import SNIPPETS, all_recipes
 from harness.versions import installed_versions
 
 RECIPES = all_recipes()

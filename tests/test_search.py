@@ -12,7 +12,6 @@ import pytest
 from harness import catalogue
 from harness.search import SiteSearch
 
-
 ROWS = catalogue.rows()
 
 

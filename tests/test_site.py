@@ -14,7 +14,7 @@ MACHINE_PATHS = [str(REPO), str(Path.home()), tempfile.gettempdir() + "/"]
 
 
 def test_strict_build_is_clean(build):
-    site, proc = build
+    _, proc = build
     assert proc.returncode == 0, proc.stderr
     assert "WARNING" not in proc.stderr, proc.stderr
 
