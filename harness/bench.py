@@ -89,7 +89,7 @@ def site_weight(site: Path) -> list[str]:
     html = {name(p): p.stat().st_size for p in pages}
     loaded = {name(p): page_weight(site, p) for p in pages}
     notebooks = sorted(size for path, size in html.items() if path.startswith("notebooks/"))
-    heaviest, heaviest_loaded = max(html, key=html.get), max(loaded, key=loaded.get)
+    heaviest, heaviest_loaded = max(html, key=html.__getitem__), max(loaded, key=loaded.__getitem__)
     index = site / "search" / "search_index.json"
     return [
         f"site: {sum(f.stat().st_size for f in files):,} bytes in {len(files)} files "
@@ -119,7 +119,7 @@ def load_times(site: Path, loads: int = 3) -> list[str]:
     finally:
         browser.close()
         server.shutdown()
-    slowest = sorted(times, key=times.get, reverse=True)[:3]
+    slowest = sorted(times, key=times.__getitem__, reverse=True)[:3]
     return [
         f"page load (chromium, local server, median of {loads}): {len(times)} pages, median "
         f"{statistics.median(times.values()):.0f} ms, slowest "

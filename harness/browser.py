@@ -30,7 +30,11 @@ import os
 import shutil
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:  # playwright is imported where the browser runs (_serve), not by the tests that ask it
+    from playwright.sync_api import Page
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 META = "document.querySelector('.md-search-result__meta').textContent"
@@ -57,6 +61,7 @@ class Browser:
         )
 
     def ask(self, **request) -> dict:
+        assert self.process.stdin and self.process.stdout  # both piped in __init__
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         line = self.process.stdout.readline()
@@ -68,6 +73,7 @@ class Browser:
         return answer
 
     def close(self) -> None:
+        assert self.process.stdin  # piped in __init__
         self.process.stdin.close()
         self.process.wait(timeout=30)
 
@@ -90,17 +96,18 @@ def _serve(site_url: str, chromium: str) -> None:
 class _Session:
     def __init__(self, site_url: str, context):
         self.site_url, self.context = site_url, context
-        self.search_page, self.search_problems = None, []
+        self.search_page: Page | None = None
+        self.search_problems: list[str] = []
 
     def watched(self, problems: list[str]):
         page = self.context.new_page()
-        page.on(
-            "console",
-            lambda m: (
-                m.type == "error"
-                and problems.append(f"console: {m.text}" + (f" ({m.location['url']})" if m.location.get("url") else ""))
-            ),
-        )
+
+        def on_console(message) -> None:
+            if message.type == "error":
+                where = f" ({message.location['url']})" if message.location.get("url") else ""
+                problems.append(f"console: {message.text}{where}")
+
+        page.on("console", on_console)
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
         page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} ({r.failure})"))
 
@@ -133,12 +140,12 @@ class _Session:
                 self.search_page = self.watched(self.search_problems)
                 self.search_page.goto(self.site_url, wait_until="networkidle")
             return {"results": _search(self.search_page, request["search"]), "problems": self.search_problems}
-        problems: list[str] = []
+        problems = []
         page = self.watched(problems)
         try:
             if "width" in request:
                 page.set_viewport_size({"width": request["width"], "height": request.get("height", 800)})
-            path = request.get("open", request.get("copy", request.get("download", request.get("time"))))
+            path = next(request[key] for key in ("open", "copy", "download", "time") if key in request)
             response = page.goto(self.site_url + path, wait_until="networkidle")
             if "time" in request:
                 return {"load_ms": page.evaluate(LOAD_MS), "problems": problems}

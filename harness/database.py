@@ -110,7 +110,7 @@ def base_url(**settings: str):
     if url is not None:
         yield url
         return
-    server = pgserver.start(**settings)
+    server = pgserver.start(preferred_port=None, password=None, **settings)
     try:
         yield server.url()
     finally:
@@ -259,6 +259,7 @@ def watch_job(base: DatabaseURL) -> None:
         start_new_session=True,
         text=True,
     )
+    assert watcher.stdin is not None  # piped above
     watcher.stdin.write(str(base))  # not in argv, where any user's `ps` would show the password
     watcher.stdin.close()
 

@@ -51,6 +51,13 @@ def _outcome(run_id: str) -> str | None:
     return run.outcome if (run := _run(run_id)) else None
 
 
+def _ended(run_id: str) -> str:
+    """The outcome of a run that problem() found in its recipe."""
+    if (outcome := _outcome(run_id)) is None:
+        raise ValueError(f"no run {run_id} in its recipe.toml")
+    return outcome
+
+
 @cache
 def _executed_blocks(page: str) -> tuple[str, ...]:
     return tuple(f.code for f in all_fences() if f.id.startswith(page + ":") and f.kind in ("python", "console"))
@@ -109,19 +116,20 @@ class Check:
         """The same check with the opposite polarity: its result is the other one."""
         if not self.run:
             return replace(self, claim=not self.claim)
-        actual = _outcome(self.run)
+        actual = _ended(self.run)
         return replace(self, claim=("failed" if actual == "passed" else "passed") if self.holds() else actual)
 
     def link(self) -> str:
         """Relative link from the errata page to the page that shows this check's run or block."""
-        page = self.page or _pages().get(tuple((self.run or self.recorded).split("/", 1)), "")
+        slug, _, run = (self.run or self.recorded or "").partition("/")
+        page = self.page or _pages().get((slug, run), "")
         return f"[{page.removeprefix('errors/').removesuffix('.md')}](../{page})" if page else ""
 
     def describe(self) -> str:
         """The result in words, with what it rests on."""
         result = "✔ holds" if self.holds() else "✘ does not hold"
         if self.run:
-            seen = f"run `{self.run}` {ENDED[_outcome(self.run)]}" + (
+            seen = f"run `{self.run}` {ENDED[_ended(self.run)]}" + (
                 "" if self.holds() else f" (the claim predicts: {self.claim})"
             )
         else:

@@ -137,7 +137,7 @@ def outcome_of(junit: Path, literals: dict[str, str]) -> Outcome:
     times, failed, isolation, unchecked, other, first = [], 0, 0, 0, 0, ""
     for case in ET.parse(junit).iter("testcase"):
         times.append(float(case.get("time", 0)))
-        seen = [p.get("value") for p in case.iter("property") if p.get("name") == ISOLATION_PROPERTY]
+        seen = [p.get("value", "") for p in case.iter("property") if p.get("name") == ISOLATION_PROPERTY]
         if not seen:
             unchecked += 1
         elif int(seen[0]) > 0:
@@ -206,7 +206,7 @@ def run_strategy(strategy: str, url: DatabaseURL, tests: int, server=None, label
         "per_test_median_seconds": round(median(result.times), 4),
         "per_test_p95_seconds": round(p95(result.times), 4),
     }
-    if server:
+    if server and sampler:  # a sampler exactly when a server
         figures["peak_client_backends"] = sampler.peak
         figures["client_backends_left"] = int(server.psql(load.CLIENTS))  # pytest has exited
         others = server.psql(f"SELECT count(*) FROM pg_database WHERE datname LIKE '{url.database}\\_%'")

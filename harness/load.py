@@ -141,7 +141,7 @@ class PeakClients(threading.Thread):
                 self.peak = max(self.peak, int(self.server.psql(CLIENTS)))
 
 
-def run_pytest(folder: Path, url: str, timeout: float) -> tuple[int, list[str]]:
+def run_pytest(folder: Path, url: str, timeout: float) -> tuple[int | None, list[str]]:
     """pytest in `folder`, its output streamed and 10% steps printed; killed after `timeout`."""
     env = scrubbed_environ(TEST_DATABASE_URL=url, PYTHONDONTWRITEBYTECODE="1", PY_COLORS="0", NO_COLOR="1")
     command = [
@@ -190,6 +190,7 @@ def stream_pytest(
 
     def read():
         nonlocal shown
+        assert proc.stdout is not None  # piped above
         for line in proc.stdout:
             lines.append(line.rstrip("\n"))
             if progress and (m := re.search(r"\[\s*(\d+)%\]\s*$", line)) and int(m.group(1)) >= shown + step:
@@ -222,7 +223,7 @@ def per_test(junit: Path) -> tuple[list[float], int, int]:
 
 def error_logs(lines: list[str]) -> dict[str, int]:
     """Live log records at ERROR or above, by logger and message head (up to its first colon)."""
-    kinds = Counter()
+    kinds: Counter[str] = Counter()
     for line in lines:
         if (m := LOG_RECORD.match(line)) and m.group(1) in ("ERROR", "CRITICAL"):
             logger = line.split()[1].split(":")[0]

@@ -17,19 +17,22 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import hashlib
 import json
 import os
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness import database, pgserver
+from harness.dburl import DatabaseURL
 from harness.normalize import REPO, normalize
 from harness.recipes import Recipe, Run, all_recipes, execute
 from harness.versions import LOCKFILE, Cell, Matrix, canonical, environment, postgres_bindir, read_lock, resolve
@@ -270,14 +273,15 @@ def cell_server(matrix: Matrix, cell: Cell):
 
 
 def run_cell(
-    matrix: Matrix, cell: Cell, previous: dict | None, force: bool, position: str, only: set[str] = frozenset()
+    matrix: Matrix, cell: Cell, previous: dict | None, force: bool, position: str, only: Collection[str] = frozenset()
 ) -> dict:
     recipes = {r.slug: r for r in all_recipes()}
     python = environment(cell)
     key = cell_key(matrix, cell)
     versions = cell.versions()
     previous = previous or {"recipes": {}, "notebooks": {}}
-    data = {"cell": cell.name, "why": cell.why, "recipes": {}, "notebooks": {}}
+    base: DatabaseURL  # the cell's server, which the tasks' lambdas read once it is up
+    data: dict[str, Any] = {"cell": cell.name, "why": cell.why, "recipes": {}, "notebooks": {}}
     tasks = []
     for slug, recipe in recipes.items():
         inputs = recipe_inputs(recipe)
@@ -293,7 +297,11 @@ def run_cell(
         data["recipes"][slug] = {"inputs": inputs, "cache": cache, "runs": {}}
         for run in recipe.runs:
             if run.applies(versions):
-                tasks.append(Task("run", slug, run.name, lambda run=run: record_run(run, base, python)))
+
+                def work(run: Run = run) -> dict:  # reads `base` when it runs, once the server is up
+                    return record_run(run, base, python)
+
+                tasks.append(Task("run", slug, run.name, work))
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         inputs = notebook_inputs(path)
         cache = cache_key(inputs, key, NOTEBOOK_HARNESS)
@@ -312,7 +320,7 @@ def run_cell(
                 "notebook",
                 path.stem,
                 path.stem,  # the longest first
-                lambda path=path: record_notebook(path, python),
+                functools.partial(record_notebook, path, python),
             ),
         )
     with cell_server(matrix, cell) as server:

@@ -94,7 +94,8 @@ def prune(css: str, classes: set[str], elsewhere: str = "") -> str:
     import tinycss2
 
     def selectors(prelude):
-        parts, part = [], []
+        parts: list[list] = []
+        part: list = []
         for token in prelude:
             if token.type == "literal" and token.value == ",":
                 parts.append(part)
@@ -108,7 +109,7 @@ def prune(css: str, classes: set[str], elsewhere: str = "") -> str:
         return "(" in selector or all(name in classes for name in names)
 
     def kept(rules):  # [(at-rule prelude or selectors or None, declarations, nested, text)]
-        out = []
+        out: list[tuple[str | None, list | None, list | None, str | None]] = []
         for rule in rules:
             if rule.type == "qualified-rule":
                 chosen = [s for s in selectors(rule.prelude) if applies(s)]

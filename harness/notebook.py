@@ -64,6 +64,7 @@ def show(text: str) -> None:
 def run_recipe(slug: str, run_name: str) -> None:
     """Run one of the recipe's runs live and print what its recorded output holds."""
     live_database()
+    assert _base is not None  # live_database() set it
     run = Recipe.load(slug).run(run_name)
     result = execute_once(run, _base)  # in the test job: once, shared with the recipe tests
     print(f"pytest ended: {result.outcome} (expected: {run.outcome})")

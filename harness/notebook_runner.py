@@ -109,7 +109,7 @@ def kernel_manager(workdir: Path, python: Path | None = None):
 
     runtime = workdir / ".kernel"
     runtime.mkdir()
-    kwargs = {"kernel_name": "python3"}
+    kwargs: dict[str, object] = {"kernel_name": "python3"}
     if python is not None:
         kernelspec(runtime / "cell", python, "matrix cell")
         kwargs = {"kernel_name": "cell", "kernel_spec_manager": KernelSpecManager(kernel_dirs=[str(runtime)])}
@@ -135,7 +135,7 @@ def kernelspec(folder: Path, python: Path, display_name: str) -> None:
 def _coalesced(outputs):
     """Adjacent stream outputs of one stream as one: a loaded kernel may flush one print() in two
     messages ("connected:" and " True"), which would otherwise be normalized as two lines."""
-    merged = []
+    merged: list = []
     for output in outputs:
         last = merged[-1] if merged else None
         if (
@@ -177,7 +177,7 @@ def comparable(nb) -> list:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        shown = []
+        shown: list[tuple[str, ...]] = []
         for output in cell.outputs:
             if output.output_type == "stream":
                 # How the kernel splits a stream into chunks varies from run to run: join them.

@@ -109,14 +109,22 @@ class ThrowawayPostgres:
     # Random unless asked for: a password that leaks into a published output opens nothing,
     # and a test can look for it there (tests/test_published.py).
     password: str = field(default_factory=lambda: secrets.token_hex(12))
+    startup_seconds: float = 0.0  # how long start() took (./dev bench)
+
+    @property
+    def folder(self) -> Path:
+        """The server's folder, from start() until stop()."""
+        if self.workdir is None:
+            raise RuntimeError("the throwaway PostgreSQL is not running (not started, or stopped)")
+        return self.workdir
 
     @property
     def datadir(self) -> Path:
-        return self.workdir / "data"
+        return self.folder / "data"
 
     @property
     def socket_dir(self) -> Path:
-        return self.workdir / "sock"
+        return self.folder / "sock"
 
     def url(self, user=TEST_USER, password=None, database=TEST_DATABASE) -> DatabaseURL:
         return DatabaseURL.build(user, password or self.password, "127.0.0.1", self.port, database)
@@ -191,7 +199,7 @@ class ThrowawayPostgres:
                     "-D",
                     self.datadir,
                     "-l",
-                    self.workdir / "server.log",
+                    self.folder / "server.log",
                     "-o",
                     opts,
                 )
@@ -243,7 +251,7 @@ class ThrowawayPostgres:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
-            cwd=self.workdir.parent,
+            cwd=self.folder.parent,
         )
 
     def crash(self) -> None:
@@ -272,11 +280,10 @@ class ThrowawayPostgres:
 def start(preferred_port: int | None = None, password: str | None = None, **settings: str) -> ThrowawayPostgres:
     """Start a throwaway server; `settings` are postgresql.conf values, e.g. max_connections="8"."""
     began = time.perf_counter()
-    server = ThrowawayPostgres(
-        settings={k: str(v) for k, v in settings.items()},
-        preferred_port=preferred_port,
-        **({"password": password} if password else {}),
-    ).start()
+    server = ThrowawayPostgres(settings={k: str(v) for k, v in settings.items()}, preferred_port=preferred_port)
+    if password:
+        server.password = password
+    server.start()
     server.startup_seconds = time.perf_counter() - began
     return server
 

@@ -63,7 +63,7 @@ def printed_in(slug: str, run: str, section: str | None, text: str) -> str:
         raise ProseError(f"the version matrix has no run {slug}/{run}")
 
     def recorded(cell: str) -> str:
-        data = compat.run_data(results, cell, slug, run)["recorded"]
+        data = compat.ran(results, cell, slug, run)["recorded"]
         return compat.sections(data).get(section, "") if section else data
 
     printing = [cell for cell in ran if text in recorded(cell)]

@@ -62,8 +62,9 @@ def _recipe(slug: str) -> Recipe:
 
 def runs_shown(body: str) -> list[Run]:
     """The runs whose recordings a fence's lines include, in order, when they all do and are of one recipe."""
-    found = [RECORDING.match(line) for line in body.splitlines()]
-    if not found or None in found or len({m[1] for m in found}) != 1:
+    lines = body.splitlines()
+    found = [m for m in map(RECORDING.match, lines) if m]
+    if not found or len(found) < len(lines) or len({m[1] for m in found}) != 1:
         return []
     names = list(dict.fromkeys(m[2] for m in found))
     return [_recipe(found[0][1]).run(name) for name in names]

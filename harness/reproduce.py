@@ -61,8 +61,9 @@ def recipe_about(recipe: Recipe) -> list[str]:
 
 def _chain(run: Run) -> str:
     bases, project = [], run.project
-    while project := run.recipe.projects[project].get("base"):
-        bases.append(project)
+    while base := run.recipe.projects[project].get("base"):
+        bases.append(base)
+        project = base
     return f" (over {', then '.join(bases)})" if bases else ""
 
 

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +106,7 @@ class Matrix:
                 return cell
         raise KeyError(f"no cell {name!r} in matrix.toml; there are: {', '.join(c.name for c in self.cells)}")
 
-    def requirements(self, pins: list[str], base: dict[str, str], unpinned: set[str] = frozenset()) -> list[str]:
+    def requirements(self, pins: list[str], base: dict[str, str], unpinned: Collection[str] = frozenset()) -> list[str]:
         """The cell's input to uv: every package at its own pin, else the lock's, else free."""
         own = {_bare(p): p for p in pins}  # a pin replaces the whole line, extras included
         lines = []
@@ -120,7 +121,7 @@ class Matrix:
         return lines + list(own.values())  # pins of packages that are not direct ones (kailash core)
 
 
-def resolve(requirements: list[str], output: Path, upgrade: list[str] = ()) -> None:
+def resolve(requirements: list[str], output: Path, upgrade: Sequence[str] = ()) -> None:
     """uv pip compile into `output`, keeping the versions it already holds (seeded from the
     project's lock) wherever they still fit, so a cell differs from the base only where it must."""
     output.parent.mkdir(parents=True, exist_ok=True)
