@@ -17,7 +17,7 @@ import pytest
 from markdown_it import MarkdownIt
 from pytest_markdown_docs.plugin import FenceSyntax, MarkdownInlinePythonItem, MarkdownTextFile, extract_fence_tests
 
-from harness import block_checks, database
+from harness import block_checks, database, jobserver
 from harness.block_checks import BlockFailed
 from harness.dburl import DatabaseURL
 from harness.fences import DOCS, Fence, fences
@@ -55,6 +55,9 @@ class Block(pytest.Item):
     def __init__(self, *, fence: Fence, **kwargs):
         super().__init__(**kwargs)
         self.fence = fence
+        # A console block runs against the job's server: saying so as a test's fixture would is what
+        # makes the controller start one (harness.jobserver.needs_database); other kinds need none.
+        self.fixturenames = (jobserver.FIXTURE,) if fence.kind == "console" else ()
 
     def runtest(self):
         fence = self.fence

@@ -8,6 +8,8 @@ import pytest
 
 from harness import copyable
 
+pytestmark = pytest.mark.unit
+
 SHOWN = copyable.shown_projects()
 
 

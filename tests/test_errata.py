@@ -16,6 +16,8 @@ from harness.fences import DOCS
 from harness.normalize import REPO
 from harness.recipes import all_recipes
 
+pytestmark = pytest.mark.unit
+
 ERRATA = load()
 IDS = [c.id for c in ERRATA.claims]
 REFERENCE = REPO.parent / "shared" / "reference" / "000_308ef41c56957b50.txt"

@@ -11,6 +11,8 @@ from harness import guards
 from harness.fences import all_fences
 from harness.normalize import REPO
 
+pytestmark = pytest.mark.unit
+
 RULES = {name: inspect.getsource(getattr(guards, name)) for name in ("is_test_database", "masked")}
 # Statements that empty a database wholesale or remove one: each needs the rule first.
 RESET = re.compile(r"DROP SCHEMA|DROP DATABASE|TRUNCATE", re.I)

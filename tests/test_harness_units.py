@@ -1,11 +1,13 @@
-"""Small pieces of the harness that every recording depends on."""
+"""Small pieces of the harness that every recording depends on. No database here: these are the unit
+tier (tests/test_databases.py has the pieces that need the server)."""
 
 import pytest
 
-from harness import database
 from harness.dburl import BadDatabaseURL, DatabaseURL, mask
 from harness.normalize import REPO, normalize
 from harness.recipes import extract
+
+pytestmark = pytest.mark.unit
 
 
 def test_mask_hides_only_the_password():
@@ -80,45 +82,6 @@ def test_extract_only_keeps_the_named_sections_and_marks_a_missing_one():
         "2 failed in 0.1s",
         "--8<-- [end:outcome]",
     ]
-
-
-def test_only_databases_the_harness_made_are_dropped(base_url):
-    for name in ("dataflow_test", "production", "dataflow_test_other", "postgres"):
-        with pytest.raises(ValueError):
-            database.drop(base_url, name)
-
-
-def test_fresh_database_is_dropped_afterwards(base_url):
-    with database.fresh_database(base_url) as url:
-        assert database.check(url)
-    with pytest.raises(database.DatabaseUnavailable, match="does not exist"):
-        database.check(url)
-
-
-def test_a_database_made_without_its_comment_is_swept_once_its_maker_is_dead(base_url):
-    """The server died between CREATE DATABASE and COMMENT (test_faults crashes it mid-job): the
-    database has no note, but its name was noted on this host first, with its maker's pid."""
-    import asyncio
-    import subprocess
-    import sys
-
-    import asyncpg
-
-    maker = subprocess.Popen([sys.executable, "-c", "pass"])
-    maker.wait()  # a pid that no longer runs
-    name = f"{base_url.database}_r{maker.pid:08x}"
-    database._pending(name).write_text(str(maker.pid))
-
-    async def create_without_comment():
-        connection = await asyncpg.connect(str(base_url))
-        await connection.execute(f'CREATE DATABASE "{name}"')
-        await connection.close()
-
-    asyncio.run(create_without_comment())
-    assert name in database.sweep(base_url)
-    with pytest.raises(database.DatabaseUnavailable, match="does not exist"):
-        database.check(base_url.with_(database=name))
-    assert not database._pending(name).exists()
 
 
 def test_a_run_with_requires_belongs_only_where_it_holds():

@@ -54,6 +54,7 @@ def recorded() -> dict:
     return json.loads(isolation.LAST_RUN.read_text())
 
 
+@pytest.mark.unit
 def test_last_run_is_a_full_run_of_every_strategy():
     run = recorded()
     assert set(run) == KEYS
@@ -66,23 +67,27 @@ def test_last_run_is_a_full_run_of_every_strategy():
     assert '"/' not in text and "127.0.0.1" not in text and "password" not in text
 
 
+@pytest.mark.unit
 def test_last_run_measured_the_strategy_files_as_they_are():
     assert recorded()["inputs"] == isolation.inputs_digest(), (
         "a strategy file or the test generator changed since the recorded run: run ./dev isolation"
     )
 
 
+@pytest.mark.unit
 def test_figures_and_verdicts_are_rendered_from_the_last_run():
     run = recorded()
     assert isolation.FIGURES.read_text() == isolation.render(run), "run ./dev isolation --render"
     assert isolation.VERDICTS.read_text() == isolation.render_verdicts(run), "run ./dev isolation --render"
 
 
+@pytest.mark.unit
 def test_plot_is_of_the_last_run():
     with Image.open(isolation.PLOT) as image:
         assert image.text.get("Description") == isolation.plot_description(recorded()), "run ./dev isolation --render"
 
 
+@pytest.mark.unit
 def test_page_shows_the_figures_the_plot_and_every_strategy():
     lines = PAGE.read_text().splitlines()
     assert f'--8<-- "{isolation.FIGURES.relative_to(REPO)}"' in lines
@@ -102,6 +107,7 @@ def test_page_shows_the_figures_the_plot_and_every_strategy():
 PAGE_SAYS_ISOLATES = {"recommended": True, "per-test": True, "session-rollback": False, "template": True}
 
 
+@pytest.mark.unit
 def test_the_prose_agrees_with_the_recorded_verdicts():
     assert {s["strategy"]: s["isolates"] for s in recorded()["strategies"]} == PAGE_SAYS_ISOLATES
 
@@ -133,6 +139,7 @@ def test_cleanup_test_tables_does_what_the_page_says(base_url):
         assert isolation.probe_cleanup_test_tables(url) == recorded()["cleanup_test_tables"]
 
 
+@pytest.mark.unit
 def test_page_names_the_patterns_of_the_installed_cleanup_test_tables():
     """The page reads cleanup_test_tables() from DataFlow's source: the patterns it lists are the
     installed release's."""

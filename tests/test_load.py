@@ -2,8 +2,12 @@
 
 import json
 
+import pytest
+
 from harness import load
 from harness.normalize import REPO
+
+pytestmark = pytest.mark.unit
 
 KEYS = {
     "command",

@@ -14,6 +14,8 @@ from harness.notebook_runner import all_notebooks
 from harness.recipes import all_recipes
 from harness.versions import PINNED, Matrix, canonical, installed_versions
 
+pytestmark = pytest.mark.unit
+
 MATRIX = Matrix.load()
 RESULTS = compat.load_results(MATRIX)
 RECIPES = all_recipes()

@@ -12,6 +12,8 @@ from harness import nbtext
 from harness.notebook_runner import all_notebooks
 from harness.recipes import Recipe
 
+pytestmark = pytest.mark.unit
+
 NOTEBOOKS = all_notebooks()
 REWRITE = "./dev update rewrites it (or edit the .ipynb in ./dev lab, which saves both)"
 

@@ -30,6 +30,8 @@ from pathlib import Path
 import pytest
 from markdown.extensions.toc import slugify
 
+pytestmark = pytest.mark.unit
+
 ERRORS = Path(__file__).resolve().parent.parent / "docs" / "errors"
 PAGES = sorted(ERRORS.glob("*.md"))
 

@@ -9,6 +9,8 @@ from mkdocs.exceptions import PluginError
 from harness import fences, mkdocs_hooks, notebook_runner, recipe_model
 from harness.recipes import Recipe, RecipeError
 
+pytestmark = pytest.mark.unit
+
 GOOD = """\
 [defaults]
 args = ["-x"]

@@ -8,6 +8,8 @@ from harness import prose
 from harness.normalize import REPO
 from harness.recipes import Recipe
 
+pytestmark = pytest.mark.unit
+
 DOCS = REPO / "docs"
 GENERATED = {"reference/compatibility.md", "reference/upstream-guide-errata.md"}  # tables of runs
 PAGES = sorted(p for p in DOCS.rglob("*.md") if str(p.relative_to(DOCS)) not in GENERATED)

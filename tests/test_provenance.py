@@ -14,6 +14,7 @@ from harness.recipes import PYTEST_ARGS, Recipe, all_recipes, command, environme
 RUNS = [run for recipe in all_recipes() for run in recipe.runs]
 
 
+@pytest.mark.unit
 def test_every_block_of_recorded_output_on_a_page_gets_a_title():
     untitled = []
     for page in all_pages():
@@ -23,6 +24,7 @@ def test_every_block_of_recorded_output_on_a_page_gets_a_title():
     assert untitled == [], "a block mixing recordings of several recipes, or with other includes"
 
 
+@pytest.mark.unit
 def test_a_title_is_added_kept_or_left_out():
     one = '```text\n--8<-- "snippets/missing-table/recorded/broken-create-passes.txt:outcome"\n```'
     assert (
@@ -37,6 +39,7 @@ def test_a_title_is_added_kept_or_left_out():
     assert provenance.titled(code) == code
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("run", RUNS, ids=[run.id for run in RUNS])
 def test_the_title_says_what_the_run_executes(run):
     """Its environment settings and pytest arguments are those the run passes (the rest is the harness's
@@ -48,6 +51,7 @@ def test_the_title_says_what_the_run_executes(run):
     assert command(run)[3:] == PYTEST_ARGS + call[call.index("pytest") + 1 :]
 
 
+@pytest.mark.unit
 def test_dev_recipe_describes_the_composed_project():
     run = Recipe.load("missing-table").run("fixed")
     lines = reproduce.describe(run)
@@ -80,6 +84,7 @@ def test_dev_recipe_runs_a_run_and_compares_it_with_its_recording(base_url, caps
     assert "is snippets/missing-table/recorded/broken-create-passes.txt exactly" in out
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "argv,line",
     [
@@ -92,6 +97,7 @@ def test_dev_recipe_says_what_exists(argv, line, capsys):
     assert capsys.readouterr().err.startswith(line)
 
 
+@pytest.mark.unit
 def test_an_outcome_in_prose_is_titled_with_its_command_too():
     from harness import prose
 

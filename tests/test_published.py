@@ -21,7 +21,6 @@ from urllib.parse import quote
 import pytest
 
 from harness import pgserver
-from harness.dburl import DatabaseURL
 from harness.normalize import REPO
 
 ALLOWED_PASSWORDS = {  # URL passwords that may be published; any other must be masked
@@ -63,8 +62,8 @@ class Needles:  # what only this machine and this job have
     hosts: tuple[str, ...] = ()
 
 
-def machine_needles() -> Needles:
-    password = DatabaseURL.parse(os.environ["TEST_DATABASE_URL"]).password
+def machine_needles(password: str) -> Needles:
+    """`password`: the job's server's, which a recording made in this job could carry."""
     # A word-like password (postgres) also occurs in prose; the URL check still finds it in a URL.
     live = password != pgserver.TEST_PASSWORD and len(password) >= 8 and not password.isalpha()
     paths = {str(REPO), str(REPO.resolve()), str(Path.home()), sysconfig.get_paths()["stdlib"], *site.getsitepackages()}
@@ -144,8 +143,8 @@ def texts(path: Path, text: str, markup: bool = False):
         yield where, part
 
 
-def leaks(files: list[Path], root: Path, markup: bool = False) -> list[str]:
-    needles, found = machine_needles(), []
+def leaks(files: list[Path], root: Path, password: str, markup: bool = False) -> list[str]:
+    needles, found = machine_needles(password), []
     for path in files:
         if path.suffix.lower() not in BINARY:
             for where, part in texts(path, path.read_text(encoding="utf-8"), markup):
@@ -157,28 +156,29 @@ def leaks(files: list[Path], root: Path, markup: bool = False) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", PUBLISHED)
-def test_published_files_carry_no_secrets(kind):
+def test_published_files_carry_no_secrets(kind, base_url):
     files = sorted({p for pattern in PUBLISHED[kind] for p in REPO.glob(pattern) if p.is_file()})
     assert files, f"no {kind} found"
-    found = leaks(files, REPO)
+    found = leaks(files, REPO, base_url.password)
     assert not found, f"{len(found)} leak(s) in {kind}:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("which", ["local", "published"])
-def test_built_site_carries_no_secrets(request, which):
+def test_built_site_carries_no_secrets(request, which, base_url):
     """The local build, and the site as the publishing workflow builds it (tests/conftest.py)."""
     if which == "local":
         site_dir, proc = request.getfixturevalue("build")
         assert proc.returncode == 0, proc.stderr[-3000:]
     else:
         site_dir = request.getfixturevalue("published")[0]
-    found = leaks(sorted(p for p in site_dir.rglob("*") if p.is_file()), site_dir, markup=True)
+    found = leaks(sorted(p for p in site_dir.rglob("*") if p.is_file()), site_dir, base_url.password, markup=True)
     assert not found, f"{len(found)} leak(s) in the built site:\n" + "\n".join(found)
 
 
 PLANTED = Needles(("3f9a1c0b7e2d",), ("/home/someone/app",), ("/tmp",), ("build-box-7",))
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "text, what",
     [
@@ -196,6 +196,7 @@ def test_scan_finds_planted_leaks(text, what):
     assert scan(f"fine\n{text}", PLANTED) == [(2, what)]
 
 
+@pytest.mark.unit
 def test_scan_passes_documented_values():
     text = (
         "postgresql://test_user:test_password@localhost:5434/dataflow_test\n"
@@ -205,6 +206,7 @@ def test_scan_passes_documented_values():
     assert scan(text, PLANTED) == []
 
 
+@pytest.mark.unit
 def test_site_text_is_read_without_markup():
     page = "<p>Output</p>\n<pre>(<span>&#39;127.0.0.1&#39;</span>, <span class=m>45123</span>)</pre>"
     found = [

@@ -1,10 +1,14 @@
 """The coverage gate: no recipe file, project or recording goes untested or unshown."""
 
+import pytest
+
 from harness import catalogue
 from harness.fences import INCLUDE, all_fences, all_pages, bare_includes
 from harness.normalize import REPO
 from harness.recipes import SNIPPETS, all_recipes
 from harness.versions import installed_versions
+
+pytestmark = pytest.mark.unit
 
 RECIPES = all_recipes()
 INCLUDED = {
