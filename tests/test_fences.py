@@ -19,12 +19,14 @@ FENCES = all_fences()
 NOTEST_BUDGET = 2
 
 
+@pytest.mark.unit
 def test_includes_stay_inside_the_repository():
     """Here and in what included files include in turn; page blocks check their own includes too."""
     problems = [problem for page in all_pages() for problem in outside_includes(page)]
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.unit
 def test_not_run_blocks_stay_few():
     notest = [f for f in FENCES if f.kind == "notest"]
     assert len(notest) <= NOTEST_BUDGET, [f"{f.id}: {f.reason}" for f in notest]
@@ -49,6 +51,7 @@ def block(code: str, lang: str = "text") -> Fence:
     return Fence(DOCS / "made-up.md", 7, lang, [], lang, code)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "include",
     [
@@ -62,6 +65,7 @@ def test_an_include_of_a_tested_file_holds(include):
     assert include_problem(include) == ""
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "include, problem",
     [
@@ -77,11 +81,13 @@ def test_an_include_of_anything_else_fails(include, problem):
     assert problem in include_problem(include)
 
 
+@pytest.mark.unit
 def test_a_failing_include_names_the_page_line():
     with pytest.raises(BlockFailed, match=r'^docs/made-up.md:7: --8<-- "README.md": not a file a test runs'):
         check_include(block('--8<-- "snippets/missing-table/recipe.toml"\n--8<-- "README.md"\n'))
 
 
+@pytest.mark.unit
 def test_console_steps_pair_each_command_with_its_output():
     code = "$ echo a\na\n$ true\n$ printf 'b\\nc\\n'\nb\nc\n"
     assert console_steps(code) == [("echo a", "a"), ("true", ""), ("printf 'b\\nc\\n'", "b\nc")]

@@ -1,6 +1,8 @@
 """A fix shows what it changes: a block that shows an overlay's file which replaces its base project's
 file highlights the lines that differ from it, computed from the diff (harness/changes.py)."""
 
+import pytest
+
 from harness import changes
 from harness.fences import all_pages
 from harness.provenance import FENCE
@@ -13,6 +15,7 @@ FIX_BLOCKS = [
 ]
 
 
+@pytest.mark.unit
 def test_every_block_that_shows_a_fix_file_highlights_what_it_changes():
     assert len(FIX_BLOCKS) > 20
     unchanged = [
@@ -23,6 +26,7 @@ def test_every_block_that_shows_a_fix_file_highlights_what_it_changes():
     assert unchanged == [], "a fix's block that shows none of its changes"
 
 
+@pytest.mark.unit
 def test_the_highlighted_lines_are_the_fixs_own():
     body = '--8<-- "snippets/cached-statement/fixed/test_migration.py"\n'
     shown = changes._unmarked(changes.REPO / "snippets/cached-statement/fixed/test_migration.py")

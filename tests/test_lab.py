@@ -225,6 +225,7 @@ def test_lab_runs_a_notebook_and_ctrl_c_stops_it(tmp_path, base_url, update_reco
 RECORDED = ["notebooks/*.ipynb", "snippets/*/recorded/**/*", "matrix/results/*.json", "matrix/variants/**/*"]
 
 
+@pytest.mark.unit
 def test_no_recorded_output_carries_the_tcp_warning():
     files = sorted({p for pattern in RECORDED for p in REPO.glob(pattern) if p.is_file()})
     assert len(files) > 20

@@ -29,6 +29,7 @@ def test_notebook_matches_recording(path, update_recorded, base_url, tmp_path):
     assert comparable(executed) == comparable(recorded), f"{path.name}: ./dev update re-records"
 
 
+@pytest.mark.unit
 def test_no_recorded_output_carries_terminal_colour_codes():
     """Tracebacks are stored as a reader's browser shows them: the runner strips ANSI codes when it
     records, so a code left in a notebook is a recording older than that (8 notebooks had them)."""

@@ -31,12 +31,14 @@ def actionlint(path: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
 def test_workflow_passes_actionlint(workflow):
     proc = actionlint(workflow)
     assert (proc.returncode, proc.stdout + proc.stderr) == (0, "")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "good, bad, said",
     [
@@ -51,6 +53,7 @@ def test_actionlint_fails_a_broken_copy(tmp_path, good, bad, said):
     assert proc.returncode == 1 and said in proc.stdout, proc.stdout + proc.stderr
 
 
+@pytest.mark.unit
 def test_deploy_builds_only_after_the_test_job_passed():
     workflow = yaml.safe_load(PAGES.read_text())
     on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true

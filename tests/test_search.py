@@ -51,6 +51,7 @@ def recorded_text() -> str:
     return "\n".join(text for slug in sorted(recipe_slugs()) for text in errorlines.texts(slug))
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("row", ROWS, ids=[pasted_text(r.seen)[:60] for r in ROWS])
 def test_every_line_in_the_table_was_printed_by_a_run(row):
     """The table quotes what readers see, so each quoted fragment must be text a run here printed."""
@@ -114,6 +115,7 @@ def page_of(slug: str) -> str:
 RECORDED = recorded_lines()
 
 
+@pytest.mark.unit
 def test_each_page_lists_the_error_lines_of_its_runs():
     """The lines the search test below pastes are on the pages, rendered from the recordings."""
     slugs = recipe_slugs()
@@ -123,6 +125,7 @@ def test_each_page_lists_the_error_lines_of_its_runs():
     assert missing == []
 
 
+@pytest.mark.unit
 def test_each_listed_line_is_titled_with_a_run_that_printed_it():
     """One hop: the title of each listed line is the command of a run (or the notebook) whose output holds it."""
     from harness import errorlines

@@ -64,6 +64,7 @@ def test_notebook_pages_inline_no_library_or_stylesheet(build):
         assert not re.search(r"ClipboardCopyElement|MathJax|mermaid", page, re.I), notebook.stem
 
 
+@pytest.mark.unit
 def test_inline_code_counts_what_a_page_carries_itself():
     page = '<script src="a.js"></script><script>var a=1;</script><style>p{}</style><script src=""> </script>'
     assert inline_code(page) == len("var a=1;") + len("p{}")
@@ -81,6 +82,7 @@ def test_every_notebook_page_says_how_to_run_it_and_serves_its_own_notebook(buil
         assert (site / "notebooks" / slug / f"{slug}.ipynb").read_bytes() == notebook.read_bytes()
 
 
+@pytest.mark.unit
 def test_prune_keeps_what_can_apply_and_the_custom_properties_read():
     css = (
         ".w{--a:1;--b:2;--c:var(--a);--d:4}"  # --c is read by nobody, so --a goes with it
