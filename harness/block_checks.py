@@ -104,10 +104,10 @@ def has_section(path: Path, name: str) -> bool:
 
 def console_steps(code: str) -> list[tuple[str, str]]:
     """`$ command` lines and the output each is shown with."""
-    steps = []
+    steps: list[tuple[str, list[str]]] = []
     for line in code.splitlines():
         if line.startswith("$ "):
-            steps.append([line[2:], []])
+            steps.append((line[2:], []))
         elif steps:
             steps[-1][1].append(line)
     return [(command, "\n".join(output)) for command, output in steps]

@@ -40,10 +40,10 @@ def _code(nb) -> list[ast.Module]:
 
 def harness_imports(nb) -> list[tuple[str, str]]:
     """(module, name) for each name the notebook's code imports from the harness."""
-    found = []
+    found: list[tuple[str, str]] = []
     for tree in _code(nb):
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("harness"):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("harness"):
                 found += [(node.module, alias.name) for alias in node.names]
     return found
 
@@ -71,7 +71,7 @@ def recipe_runs(nb) -> list[tuple[str, str]]:
         if isinstance(target, ast.Name)
     }
 
-    def named(call: ast.Call, argument=_text) -> tuple[str, str | ast.expr] | None:
+    def named(call: ast.Call) -> tuple[str, ast.expr] | None:
         """(slug, the run's name as the call passes it) when `call` executes a recipe run."""
         if isinstance(call.func, ast.Name) and call.func.id == "run_recipe" and len(call.args) == 2:
             slug = _text(call.args[0])
@@ -90,17 +90,17 @@ def recipe_runs(nb) -> list[tuple[str, str]]:
             return (slug, call.args[0]) if slug else None
         return None
 
-    helpers = {}  # function name -> (slug, index of the parameter that names the run)
+    helpers: dict[str, tuple[str, int]] = {}  # function name -> (slug, index of the parameter naming the run)
     for tree in trees:
         for function in ast.walk(tree):
             if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 parameters = [a.arg for a in function.args.args]
                 for node in ast.walk(function):
-                    if isinstance(node, ast.Call) and (found := named(node)):
-                        slug, name = found
-                        if isinstance(name, ast.Name) and name.id in parameters:
-                            helpers[function.name] = (slug, parameters.index(name.id))
-    runs = []
+                    if isinstance(node, ast.Call) and (passed := named(node)):
+                        slug, argument = passed
+                        if isinstance(argument, ast.Name) and argument.id in parameters:
+                            helpers[function.name] = (slug, parameters.index(argument.id))
+    runs: list[tuple[str, str]] = []
     for tree in trees:
         calls = sorted(
             (node for node in ast.walk(tree) if isinstance(node, ast.Call)),
@@ -111,12 +111,12 @@ def recipe_runs(nb) -> list[tuple[str, str]]:
             if found is None and isinstance(call.func, ast.Name) and call.func.id in helpers:
                 slug, index = helpers[call.func.id]
                 found = (slug, call.args[index]) if index < len(call.args) else None
-            if found and (name := _text(found[1])) and (found[0], name) not in runs:
-                runs.append((found[0], name))
+            if found and (run := _text(found[1])) and (found[0], run) not in runs:
+                runs.append((found[0], run))
     return runs
 
 
-def note(names: set[str], runs: list[tuple[str, str]] = ()) -> str:
+def note(names: set[str], runs: tuple[tuple[str, str], ...] | list[tuple[str, str]] = ()) -> str:
     rows = [f"- `{call}`: {text}" for name, (call, text) in surface().items() if name in names]
     lines = [
         NOTE_START,

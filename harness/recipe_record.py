@@ -41,7 +41,8 @@ def extract(output: str, logs: bool | str = False, only: list[str] | None = None
     keep = re.compile(logs if isinstance(logs, str) else "") if logs else None
     sections: dict[str, list[str]] = {}
     current = log = None
-    test_id = logged_for = None
+    test_id: str | None = None
+    logged_for: str | None = None
     for line in output.splitlines():
         if match := SECTION.match(line):
             current, log = _section_name(match.group(1)), None
@@ -65,7 +66,7 @@ def extract(output: str, logs: bool | str = False, only: list[str] | None = None
         elif log and LOG_RECORD.match(line):
             if keep and keep.search(line):
                 records = sections.setdefault(log, [])
-                if log == "log" and logged_for != test_id:
+                if log == "log" and test_id is not None and logged_for != test_id:
                     records.append(test_id)
                     logged_for = test_id
                 records.append(line)

@@ -46,7 +46,8 @@ def describe(run: Run) -> list[str]:
 
 def _project_abouts(run: Run) -> list[tuple[str, str]]:
     """(folder, about) for the run's project and then each base it overlays, those that say one."""
-    found, project = [], run.project
+    found: list[tuple[str, str]] = []
+    project: str | None = run.project
     while project:
         spec = run.recipe.projects[project]
         found += [(project, spec["about"])] if spec.get("about") else []

@@ -133,7 +133,8 @@ def _edit_lines(path: Path, current: str | None, edits: list[Change]) -> tuple[s
         raise ValueError("lines of a file that does not exist")
     lines = current.splitlines(keepends=True)
     changed, next_first = [], len(lines) + 1  # where the edit below this one starts
-    for edit in sorted(edits, key=lambda c: c.lines, reverse=True):
+    for edit in sorted(edits, key=lambda c: c.lines or (0, 0), reverse=True):
+        assert edit.lines is not None  # only edits of lines come here (see apply)
         first, last = edit.lines
         if last >= next_first:
             raise ValueError(f"lines {first}-{last} overlap another edit")
