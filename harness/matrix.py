@@ -45,6 +45,8 @@ RUN_HARNESS = [
     "recipe_run.py",
     "recipe_record.py",
     "recipe_databases.py",
+    "terminal_text.py",
+    "plugin/recipe_recorder.py",
     "normalize.py",
     "database.py",
     "pgserver.py",

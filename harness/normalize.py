@@ -47,8 +47,10 @@ def site_packages_of(python: str | Path) -> str:
     return str(venv / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages")
 
 
-def normalize(text: str, literals: dict[str, str] | None = None) -> str:
-    """Replace what differs between machines and runs; `literals` maps exact strings to placeholders.
+def placeholders(text: str, literals: dict[str, str] | None = None) -> str:
+    """Replace what names this machine and this run: paths, and the `literals` (exact strings ->
+    placeholders: ports, database names, passwords). The first half of normalize(), and all of it
+    that tests/golden/'s stored runs need to carry no machine's paths.
 
     Literal absolute paths are replaced together with the known ones, longest first, so another
     interpreter's site-packages below the repository is not taken for the repository."""
@@ -62,6 +64,12 @@ def normalize(text: str, literals: dict[str, str] | None = None) -> str:
         ((k, v) for k, v in literals.items() if k not in paths), key=lambda kv: -len(kv[0])
     ):
         text = re.sub(rf"(?<![\w.]){re.escape(literal)}(?![\w])", placeholder, text)
+    return text
+
+
+def normalize(text: str, literals: dict[str, str] | None = None) -> str:
+    """Replace what differs between machines and runs; `literals` maps exact strings to placeholders."""
+    text = placeholders(text, literals)
     for pattern, placeholder in PATTERNS:
         text = pattern.sub(placeholder, text)
     # Escape-free, trailing-space-free lines keep the recorded files diff-friendly.

@@ -2,11 +2,13 @@
 
 Every pytest the harness starts for a recipe runs from here (the tests, `./dev recipe`, the notebooks,
 the version matrix), so a run is the same wherever it is made. Its Result holds the raw output and
-harness/recipe_record.py turns that into the recorded text.
+what the recorder plugin (harness/plugin/recipe_recorder.py) wrote during the run; harness/recipe_record.py
+turns them into the recorded text.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -19,7 +21,8 @@ from pathlib import Path
 
 from harness import database, pgserver
 from harness.dburl import DatabaseURL
-from harness.normalize import normalize, site_packages_of
+from harness.normalize import REPO, normalize, site_packages_of
+from harness.plugin import recipe_recorder
 from harness.recipe_databases import KINDS
 from harness.recipe_model import OUTCOMES, Run
 from harness.recipe_record import extract
@@ -40,6 +43,9 @@ PYTEST_ARGS = [
 # Environment a recipe must not inherit from the pytest that runs it.
 # CI and BUILD_NUMBER make pytest print full assertion diffs: a recording must not depend on them.
 LEAKY_ENV = ("PYTEST_", "PYTHONPATH", "COV_", "_PYTEST", "FORCE_COLOR", "CLICOLOR", "CI", "BUILD_NUMBER")
+# The folder of the recorder plugin alone: on a run's PYTHONPATH it adds no module a recipe could import
+# by accident (the repository's own conftest.py and tests/ stay out of reach).
+RECORDER = REPO / "harness" / "plugin"
 
 
 @dataclass
@@ -48,10 +54,12 @@ class Result:
     returncode: int
     output: str  # raw stdout + stderr
     literals: dict[str, str]
+    records: dict | None = None  # what pytest reported, as the recorder plugin wrote it; None: nothing
+    stderr: str = ""  # the end of `output` that pytest wrote to stderr (usage errors go there)
 
     @property
     def recorded(self) -> str:
-        text = extract(self.output, logs=self.run.logs, only=self.run.sections)
+        text = extract(self.output, self.run.logs, self.run.sections, self.records, self.stderr)
         return normalize(text, self.literals) + "\n"
 
     @property
@@ -120,9 +128,13 @@ def execute(run: Run, base: DatabaseURL, python: str | Path = sys.executable, ke
     with (
         nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory(prefix=f"recipe-{run.recipe.slug}-") as tmp,
         database_for(run, base) as (url, literals),
+        ExitStack() as stack,
     ):
         materialise(run, Path(tmp))
-        env = scrubbed_environ(**environment(run, url))
+        # Beside the project, not in it: the run sees only its own files.
+        records = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="recipe-records-"))) / "run.json"
+        env = scrubbed_environ(**{**environment(run, url), **recorder_environment(run, records)})
+        stderr = ""
         try:
             proc = subprocess.run(
                 command(run, python),
@@ -133,7 +145,7 @@ def execute(run: Run, base: DatabaseURL, python: str | Path = sys.executable, ke
                 timeout=RUN_TIMEOUT,
                 stdin=subprocess.DEVNULL,
             )
-            returncode, output = proc.returncode, proc.stdout + proc.stderr
+            returncode, output, stderr = proc.returncode, proc.stdout + proc.stderr, proc.stderr
         except subprocess.TimeoutExpired as timeout:
             # What it printed before it was killed (bytes here, even with text=True), with the stack
             # of every thread that pytest's faulthandler_timeout (PYTEST_ARGS) dumped by then.
@@ -146,4 +158,21 @@ def execute(run: Run, base: DatabaseURL, python: str | Path = sys.executable, ke
             literals[site_packages_of(python)] = "<site-packages>"
         if base.password and base.password != pgserver.TEST_PASSWORD:  # not the pages' placeholder
             literals[base.password] = "***"
-        return Result(run, returncode, output, literals)
+        return Result(run, returncode, output, literals, _written(records), stderr)
+
+
+def _written(records: Path) -> dict | None:
+    """What the recorder plugin wrote; None if pytest ended before it could (killed, or failed before
+    its plugins were configured, as when a conftest does not import)."""
+    try:
+        return json.loads(records.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def recorder_environment(run: Run, records: Path) -> dict[str, str]:
+    """What loads the recorder plugin into a run (harness/plugin/recipe_recorder.py) and where it writes.
+    Not part of environment(): a reader reproducing a run needs none of it, and it changes no output."""
+    path = os.pathsep.join(p for p in (str(RECORDER), run.env.get("PYTHONPATH", "")) if p)
+    plugins = ",".join(p for p in ("recipe_recorder", run.env.get("PYTEST_PLUGINS", "")) if p)
+    return {"PYTHONPATH": path, "PYTEST_PLUGINS": plugins, recipe_recorder.ENV: str(records)}

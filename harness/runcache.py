@@ -28,6 +28,12 @@ def execute_once(run: Run, base: DatabaseURL) -> Result:
     with exclusive(stored.with_suffix(".lock")):
         if not stored.exists():
             result = execute(run, base)
-            fields = {"returncode": result.returncode, "output": result.output, "literals": result.literals}
+            fields = {
+                "returncode": result.returncode,
+                "output": result.output,
+                "literals": result.literals,
+                "records": result.records,
+                "stderr": result.stderr,
+            }
             stored.write_text(json.dumps(fields))
     return Result(run, **json.loads(stored.read_text()))

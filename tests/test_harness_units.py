@@ -31,27 +31,40 @@ def test_normalize_paths_ports_addresses_and_timings():
     )
 
 
+def failed(name: str, *longrepr: str) -> dict:
+    """A failing test's report as the recorder plugin writes it."""
+    return {
+        "category": "failed",
+        "nodeid": f"test_a.py::{name}",
+        "when": "call",
+        "outcome": "failed",
+        "head_line": name,
+        "longrepr": "\n".join(longrepr) + "\n",
+        "sections": [],
+        "logs": [],
+    }
+
+
+def summary_of(*reports: dict, summary: list[str]) -> dict:
+    return {
+        "reports": list(reports),
+        "summary": summary,
+        "terminal_summary": True,
+        "options": {"tbstyle": "short", "showcapture": "all", "reportchars": "fE"},
+    }
+
+
 def test_extract_keeps_e_lines_usage_errors_and_outcome():
-    output = "\n".join(
-        [
-            "F",
-            "=== FAILURES ===",
-            "____ test_a ____",
-            "test_a.py:3: in test_a",
-            "    boom()",
-            "E   ValueError: boom",
-            "=== short test summary info ===",
-            "FAILED test_a.py::test_a",
-            "1 failed in 0.1s",
-            "ERROR: stop here",
-        ]
+    records = summary_of(
+        failed("test_a", "test_a.py:3: in test_a", "    boom()", "E   ValueError: boom"), summary=["1 failed"]
     )
-    assert extract(output).splitlines() == [
+    output = "F\n=== FAILURES ===\n____ test_a ____\n(what the terminal shows is not read)\n1 failed in 0.1s\n"
+    assert extract(output, records=records, stderr="ERROR: stop here\n").splitlines() == [
         "--8<-- [start:test_a]",
         "E   ValueError: boom",
         "--8<-- [end:test_a]",
         "--8<-- [start:outcome]",
-        "1 failed in 0.1s",
+        "1 failed",
         "--8<-- [end:outcome]",
         "--8<-- [start:usage-error]",
         "ERROR: stop here",
@@ -60,18 +73,10 @@ def test_extract_keeps_e_lines_usage_errors_and_outcome():
 
 
 def test_extract_only_keeps_the_named_sections_and_marks_a_missing_one():
-    output = "\n".join(
-        [
-            "=== FAILURES ===",
-            "____ test_a ____",
-            "E   ValueError: a",
-            "____ test_b ____",
-            "E   ValueError: b",
-            "=== short test summary info ===",
-            "2 failed in 0.1s",
-        ]
+    records = summary_of(
+        failed("test_a", "E   ValueError: a"), failed("test_b", "E   ValueError: b"), summary=["2 failed"]
     )
-    assert extract(output, only=["test_b", "test_c"]).splitlines() == [
+    assert extract("", only=["test_b", "test_c"], records=records).splitlines() == [
         "--8<-- [start:test_b]",
         "E   ValueError: b",
         "--8<-- [end:test_b]",
@@ -79,7 +84,7 @@ def test_extract_only_keeps_the_named_sections_and_marks_a_missing_one():
         "(missing)",
         "--8<-- [end:test_c]",
         "--8<-- [start:outcome]",
-        "2 failed in 0.1s",
+        "2 failed",
         "--8<-- [end:outcome]",
     ]
 
@@ -115,7 +120,8 @@ def test_tab_labels_name_the_versions_that_tell_groups_apart():
 
 
 def test_extract_keeps_the_error_of_a_conftest_that_does_not_import():
-    output = "\n".join(
+    """pytest prints it on stderr and makes no report: the one failure read from the terminal."""
+    stderr = "\n".join(
         [
             "ImportError while loading conftest '/tmp/x/conftest.py'.",
             "conftest.py:13: in <module>",
@@ -123,7 +129,7 @@ def test_extract_keeps_the_error_of_a_conftest_that_does_not_import():
             "E   TypeError: fixture() got an unexpected keyword argument 'loop_scope'",
         ]
     )
-    assert extract(output).splitlines() == [
+    assert extract(stderr, stderr=stderr).splitlines() == [
         "--8<-- [start:conftest-error]",
         "E   TypeError: fixture() got an unexpected keyword argument 'loop_scope'",
         "--8<-- [end:conftest-error]",
