@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +77,18 @@ def cell_key(matrix: Matrix, cell: Cell) -> bytes:
 
 
 def _as_loaded(recipe: Recipe) -> bytes:
-    """recipe.toml as the loader reads it: its projects, and its runs with every setting (defaults filled
-    in). Comments, layout and texts that change no run (`about`) leave it the same."""
+    """recipe.toml as the loader reads it: its projects, and its runs with the settings they make
+    ([defaults] filled in). Comments, layout, texts that change no run (`about`) and settings left at
+    the harness's default (so a new setting does not move every recipe) leave it the same."""
+    default = {f.name: f.default for f in fields(Run) if f.default is not MISSING}
+    default |= {f.name: f.default_factory() for f in fields(Run) if f.default_factory is not MISSING}
 
     def settings(table: dict) -> dict:
-        return {key: value for key, value in table.items() if key not in ("recipe", "about")}
+        return {
+            key: value
+            for key, value in table.items()
+            if key not in ("recipe", "about") and not (key in default and value == default[key])
+        }
 
     return json.dumps(
         {

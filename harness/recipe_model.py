@@ -19,8 +19,9 @@ snippets/<slug>/recipe.toml names the projects and the runs, and says what each 
     database = "closed-port"        # live | closed-port | silent-port | wrong-password | missing-database
     server = { max_connections = 5 }  # optional: a dedicated throwaway server with these settings
     args = ["-o", "log_cli=true"]   # optional: more pytest arguments
-    logs = true                     # optional: also record log lines and the warnings summary
-                                    #   (a string: only log lines matching that regex)
+    logs = true                     # optional: also record log lines (a string: only those matching
+                                    #   that regex)
+    warnings = true                 # optional: also record pytest's warnings summary
     env = { DATAFLOW_POOL_SIZE = "3" }  # optional: more environment for the pytest process
     sections = ["test_last"]        # optional: record only these sections and the outcome (for
                                     #   runs where which test fails first depends on timing)
@@ -60,6 +61,7 @@ class Run:
     server: dict = field(default_factory=dict)
     args: list[str] = field(default_factory=list)
     logs: bool | str = False
+    warnings: bool = False
     env: dict = field(default_factory=dict)
     requires: str = ""  # e.g. "pytest-asyncio<1": the run belongs only where this holds
     sections: list[str] = field(default_factory=list)  # empty: every section

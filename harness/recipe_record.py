@@ -31,7 +31,12 @@ def section_name(header: str) -> str:
 
 
 def extract(
-    output: str, logs: bool | str = False, only: list[str] | None = None, records: dict | None = None, stderr: str = ""
+    output: str,
+    logs: bool | str = False,
+    only: list[str] | None = None,
+    records: dict | None = None,
+    stderr: str = "",
+    warnings: bool = False,
 ) -> str:
     """The recorded text of a run: its sections from `records` (None: pytest wrote none, as when it
     was killed), then those only the terminal output shows, and the outcome.
@@ -41,7 +46,7 @@ def extract(
 
     With `logs`, log records too (a string: only records matching that regex): `log` for the live
     ones (log_cli), each test's id before its first; `<section>-log` for those the summary shows
-    with a test; and `warnings`, pytest's warnings summary.
+    with a test. With `warnings`, pytest's warnings summary (`warnings`).
     """
     keep = re.compile(logs if isinstance(logs, str) else "") if logs else None
     sections = Sections()
@@ -51,7 +56,7 @@ def extract(
     for name in [n for n in terminal if n.startswith("fixtures-")]:
         sections.add(name, terminal.pop(name))
     if records and records.get("terminal_summary"):
-        summary(records, keep, sections)
+        summary(records, keep, sections, warnings)
     if "internal-error" in terminal:  # printed as it happens, before the summary line if there is one
         sections.add("internal-error", terminal.pop("internal-error"))
     if records and records.get("summary"):
@@ -204,9 +209,9 @@ class Summary:
             lines.append("")
 
 
-def summary(records: dict, keep: re.Pattern | None, sections: Sections) -> None:
+def summary(records: dict, keep: re.Pattern | None, sections: Sections, warnings: bool = False) -> None:
     """The sections of pytest's terminal summary, in its order: errors, failures, xfailures,
-    warnings (with `keep`), passes (-rP), xpasses (-rX). Each group opens with a banner, after
+    warnings (with `warnings`), passes (-rP), xpasses (-rX). Each group opens with a banner, after
     which lines belong to no section until a report's header."""
     shown = Summary(records, keep, sections)
     chars = shown.options.get("reportchars", "")
@@ -216,7 +221,7 @@ def summary(records: dict, keep: re.Pattern | None, sections: Sections) -> None:
         # --tb=line prints failures without a header: in no section, as the scraped output had them
         (style not in ("no", "line"), lambda: shown.failures("failed")),
         (style not in ("no", "line") and shown.options.get("xfail_tb"), lambda: shown.failures("xfailed")),
-        (keep and "w" in chars, shown.warnings),
+        (warnings and "w" in chars, shown.warnings),
         (style != "no" and "P" in chars, lambda: shown.passes("passed")),
         (style != "no" and "X" in chars, lambda: shown.passes("xpassed")),
     ]

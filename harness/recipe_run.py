@@ -59,7 +59,7 @@ class Result:
 
     @property
     def recorded(self) -> str:
-        text = extract(self.output, self.run.logs, self.run.sections, self.records, self.stderr)
+        text = extract(self.output, self.run.logs, self.run.sections, self.records, self.stderr, self.run.warnings)
         return normalize(text, self.literals) + "\n"
 
     @property

@@ -37,7 +37,9 @@ def machine_free(value, literals: dict[str, str]):
 
 def recording(stored: dict) -> str:
     """The recorded text of a stored run, as Result.recorded makes it."""
-    text = extract(stored["output"], stored["logs"], stored["sections"], stored["records"], stored["stderr"])
+    text = extract(
+        stored["output"], stored["logs"], stored["sections"], stored["records"], stored["stderr"], stored["warnings"]
+    )
     return normalize(text) + "\n"
 
 
@@ -49,6 +51,7 @@ def capture(run_id: str, base) -> str:
         {
             "run": run_id,
             "logs": run.logs,
+            "warnings": run.warnings,
             "sections": run.sections,
             "returncode": result.returncode,
             "output": result.output,
