@@ -184,6 +184,7 @@ def test_a_recipes_matrix_inputs_are_its_runs_and_files_not_its_comments(tmp_pat
     run = '[[runs]]\nname = "a"\nproject = "broken"\noutcome = "passed"\n'
     same = inputs("[projects]\nbroken = {}\n" + run)
     assert inputs("# a comment\n[projects]\nbroken = {}  # the project\n\n" + run) == same
+    assert inputs("[projects]\nbroken = {}\n" + run + "warnings = false\n") == same  # a default, said
     assert inputs("[projects]\nbroken = {}\n" + run.replace('"passed"', '"failed"')) != same
     (tmp_path / "r" / "broken" / "test_x.py").write_text("def test_x(): assert 0\n")
     assert inputs("[projects]\nbroken = {}\n" + run) != same
