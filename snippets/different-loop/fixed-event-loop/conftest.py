@@ -1,14 +1,13 @@
 import asyncio
-import os
 
 import asyncpg
 import pytest
 import pytest_asyncio
 from dataflow import DataFlow
 
-DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
-)
+from settings import DATABASE_URL
+
+pytest_plugins = ["helpers"]  # the tests' helpers; as a plugin, their asserts report like a test's
 
 
 # --8<-- [start:fixtures]
