@@ -2,7 +2,7 @@ import asyncpg
 import pytest
 from dataflow import DataFlow
 
-from conftest import DATABASE_URL
+from settings import DATABASE_URL
 
 
 @pytest.mark.asyncio

@@ -1,15 +1,12 @@
 # --8<-- [start:imports]
 import asyncio
-import os
 
 import asyncpg
 import pytest
-# --8<-- [end:imports]
 
-# The test-port convention: 5434 keeps a test server apart from a development one on 5432.
-DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
-)
+from settings import DATABASE_URL
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:session-check]
@@ -34,7 +31,7 @@ def pytest_sessionstart(session):
     """Stop the whole run with one clear line when the test database cannot be reached."""
     try:
         asyncio.run(_connect_once(DATABASE_URL))
-    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         detail = str(error) or f"no answer within {CONNECT_TIMEOUT} s"  # a TimeoutError has no message
         raise pytest.UsageError(
             f"test database unreachable at {masked(DATABASE_URL)}: {type(error).__name__}: {detail}"

@@ -1,11 +1,7 @@
-import os
-
 import pytest
 from dataflow import DataFlow
 
-DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
-)
+from settings import DATABASE_URL
 
 
 # The upstream guide's advice: a session-scoped, autouse, async fixture that checks the database.

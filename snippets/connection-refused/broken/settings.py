@@ -1,3 +1,5 @@
+"""The test database's URL, in one place: the tests and conftest.py import it."""
+
 import os
 
 # The test-port convention: 5434 keeps a test server apart from a development one on 5432.
