@@ -1,31 +1,7 @@
 import asyncpg
 import pytest
-import pytest_asyncio
-from dataflow import DataFlow
-from kailash.runtime import AsyncLocalRuntime
-from kailash.workflow.builder import WorkflowBuilder
 
-from conftest import DATABASE_URL
-
-
-@pytest_asyncio.fixture
-async def db():
-    db = DataFlow(DATABASE_URL)
-
-    @db.model
-    class Visit:
-        hits: int
-
-    await db.initialize()
-    yield db
-    await db.cleanup_all_pools()
-
-
-async def run(node: str, params: dict) -> dict:
-    workflow = WorkflowBuilder()
-    workflow.add_node(node, "step", params)
-    results, _ = await AsyncLocalRuntime().execute_workflow_async(workflow.build(), inputs={})
-    return results["step"]
+from db_helpers import DATABASE_URL, run
 
 
 # --8<-- [start:dataflow-row-lock]

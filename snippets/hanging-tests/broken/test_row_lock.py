@@ -1,7 +1,7 @@
 import asyncpg
 import pytest
 
-from conftest import DATABASE_URL
+from db_helpers import DATABASE_URL
 
 
 # --8<-- [start:row-lock]

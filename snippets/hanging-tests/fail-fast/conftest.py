@@ -1,14 +1,12 @@
 # --8<-- [start:imports]
 import asyncio
-import os
 
 import asyncpg
-# --8<-- [end:imports]
 
-# The test-port convention: 5434 keeps a test server apart from a development one on 5432.
-DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
-)
+from db_helpers import DATABASE_URL
+
+# --8<-- [end:imports]
+pytest_plugins = ["db_helpers"]  # the db fixture; the tests import its helpers
 
 
 # --8<-- [start:lock-timeout]

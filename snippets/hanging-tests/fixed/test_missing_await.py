@@ -1,15 +1,6 @@
-import asyncpg
 import pytest
 
-from conftest import DATABASE_URL
-
-
-async def server_version() -> str:
-    connection = await asyncpg.connect(DATABASE_URL)
-    try:
-        return await connection.fetchval("SHOW server_version")
-    finally:
-        await connection.close()
+from db_helpers import server_version
 
 
 # --8<-- [start:missing-await]

@@ -1,13 +1,6 @@
 import pytest
-from kailash.runtime import AsyncLocalRuntime
-from kailash.workflow.builder import WorkflowBuilder
 
-
-async def create_item(name):
-    workflow = WorkflowBuilder()
-    workflow.add_node("ItemCreateNode", "create", {"name": name})
-    results, _ = await AsyncLocalRuntime().execute_workflow_async(workflow.build(), inputs={})
-    return results["create"]
+from db_helpers import create_item
 
 
 # --8<-- [start:test]

@@ -1,14 +1,12 @@
 # --8<-- [start:imports]
 import logging
-import os
 
 import pytest_asyncio
 from dataflow import DataFlow
-# --8<-- [end:imports]
 
-DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
-)
+from db_helpers import DATABASE_URL
+
+# --8<-- [end:imports]
 
 pytest_plugins = ["connection_meter"]
 

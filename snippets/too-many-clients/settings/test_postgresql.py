@@ -1,5 +1,6 @@
-from conftest import DATABASE_URL
 import psycopg
+
+from conftest import DATABASE_URL
 
 
 # --8<-- [start:defaults]
