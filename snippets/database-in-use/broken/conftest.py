@@ -1,29 +1,7 @@
-import itertools
-import os
-from urllib.parse import urlsplit
-
-import pytest
 import pytest_asyncio
 from dataflow import DataFlow
 
-from databases import create_database, drop_database, url_of
-from leftovers import drop_leftovers
-
-DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
-)
-_numbers = itertools.count(1)
-
-
-# --8<-- [start:database]
-@pytest_asyncio.fixture
-async def database_url():
-    """A new database for every test, next to the test database; dropped when the test ends."""
-    name = f"{urlsplit(DATABASE_URL).path.lstrip('/')}-{next(_numbers)}"
-    await create_database(DATABASE_URL, name)
-    yield url_of(DATABASE_URL, name)
-    await drop_database(DATABASE_URL, name)
-# --8<-- [end:database]
+pytest_plugins = ["database_fixtures"]  # the database_url fixture, and the recipe's clean-up
 
 
 # --8<-- [start:db]
@@ -38,10 +16,3 @@ async def db(database_url):
 
     yield db
 # --8<-- [end:db]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def no_database_left_behind():
-    """Not part of the pattern: the recipe drops what its failing teardowns could not."""
-    yield
-    drop_leftovers(DATABASE_URL)

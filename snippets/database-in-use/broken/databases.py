@@ -1,4 +1,4 @@
-"""Create and drop the per-test databases. Every function here takes the server's test URL."""
+"""Create the per-test databases (drop.py drops them). Every function here takes the server's test URL."""
 
 import re
 from urllib.parse import urlsplit
@@ -26,11 +26,3 @@ async def admin(url: str, sql: str) -> None:
 
 async def create_database(url: str, name: str) -> None:
     await admin(url, f'CREATE DATABASE "{name}"')
-
-
-# --8<-- [start:drop]
-async def drop_database(url: str, name: str) -> None:
-    if not is_test_database(name):
-        raise RuntimeError(f"refusing to drop {name!r}: 'test' is not a word of its name")
-    await admin(url, f'DROP DATABASE "{name}"')
-# --8<-- [end:drop]

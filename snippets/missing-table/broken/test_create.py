@@ -3,7 +3,7 @@ import pytest
 from kailash.runtime import AsyncLocalRuntime
 from kailash.workflow.builder import WorkflowBuilder
 
-from conftest import DATABASE_URL
+from settings import DATABASE_URL
 
 
 # --8<-- [start:create]

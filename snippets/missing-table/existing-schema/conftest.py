@@ -1,13 +1,8 @@
-import os
-
 import pytest_asyncio
 from dataflow import DataFlow
 
 from models import register_models
-
-DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
-)
+from settings import DATABASE_URL
 
 
 # --8<-- [start:fixture]

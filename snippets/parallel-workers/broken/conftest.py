@@ -1,17 +1,8 @@
-import os
-
-import asyncpg
 import pytest
-import pytest_asyncio
-from dataflow import DataFlow
 
-from databases import is_test_database
+from databases import DATABASE_URL
 
-pytest_plugins = ["together"]  # not part of the pattern: see together.py
-
-DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
-)
+pytest_plugins = ["order_fixtures", "together"]  # the db fixture; together.py is not part of the pattern
 
 
 # --8<-- [start:database]
@@ -20,31 +11,3 @@ def database_url():
     """Every test, on every worker, uses the one test database."""
     return DATABASE_URL
 # --8<-- [end:database]
-
-
-# --8<-- [start:db]
-@pytest_asyncio.fixture
-async def db(database_url):
-    db = DataFlow(database_url)
-
-    @db.model
-    class Order:
-        item: str
-        quantity: int
-
-    yield db
-    await db.close_async()
-    await delete_orders(database_url)  # the next test starts with no orders
-
-
-async def delete_orders(url: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        name = await connection.fetchval("SELECT current_database()")
-        if not is_test_database(name):
-            raise RuntimeError(f"refusing to delete rows in {name!r}: 'test' is not a word of its name")
-        await connection.execute("DELETE FROM orders")
-    finally:
-        await connection.close()
-# --8<-- [end:db]
-

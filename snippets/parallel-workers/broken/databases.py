@@ -1,9 +1,14 @@
-"""The test-database rule, and creating and dropping a worker's database next to the test database."""
+"""The test database's URL, the test-database rule, and creating and dropping a worker's database next to it."""
 
+import os
 import re
 from urllib.parse import urlsplit
 
 import asyncpg
+
+DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
+)
 
 
 def is_test_database(name: str) -> bool:

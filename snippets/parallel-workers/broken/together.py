@@ -20,14 +20,22 @@ def meeting_point(tmp_path_factory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-async def all_workers_reach(point: str, folder: Path, timeout: float = 30) -> None:
+WAIT = 30  # seconds a worker waits at a point for the others
+
+
+def arrived(point: str, folder: Path) -> int:
+    """How many workers have reached `point`: listing a few files blocks the event loop too briefly to matter."""
+    return len(list(folder.glob(f"{point}-*")))
+
+
+async def all_workers_reach(point: str, folder: Path) -> None:
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     (folder / f"{point}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}").touch()
-    for _ in range(int(timeout * 10)):
-        if len(list(folder.glob(f"{point}-*"))) >= workers:
+    for _ in range(WAIT * 10):
+        if arrived(point, folder) >= workers:
             return
         await asyncio.sleep(0.1)
-    raise TimeoutError(f"not every worker reached {point!r} within {timeout} s")
+    raise TimeoutError(f"not every worker reached {point!r} within {WAIT} s")
 
 
 @pytest_asyncio.fixture(autouse=True)

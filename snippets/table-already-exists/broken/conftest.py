@@ -1,2 +1,1 @@
-# The fixtures the tests use live in shop_fixtures.py.
-pytest_plugins = ["shop_fixtures"]
+pytest_plugins = ["shop_fixtures"]  # the fixtures every project of this recipe shares

@@ -1,6 +1,5 @@
 """Fixtures every project of this recipe shares; each fix adds only its reset, in conftest.py."""
 
-import os
 import re
 from urllib.parse import urlsplit
 
@@ -10,10 +9,7 @@ import pytest_asyncio
 from dataflow import DataFlow
 
 from app import register_models
-
-DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
-)
+from settings import DATABASE_URL
 
 
 # --8<-- [start:test-database]

@@ -3,8 +3,7 @@ import asyncpg
 import pytest_asyncio
 
 # --8<-- [end:imports]
-# The fixtures the tests use live in shop_fixtures.py.
-pytest_plugins = ["shop_fixtures"]
+pytest_plugins = ["shop_fixtures"]  # the fixtures every project of this recipe shares
 
 
 # --8<-- [start:conn]

@@ -1,6 +1,5 @@
 # --8<-- [start:imports]
 import asyncio
-import os
 import itertools
 from urllib.parse import urlsplit
 
@@ -10,16 +9,13 @@ import pytest_asyncio
 from dataflow import DataFlow
 
 from app import register_models
+from settings import DATABASE_URL
 
 # --8<-- [end:imports]
-# The fixtures the tests use live in shop_fixtures.py.
-pytest_plugins = ["shop_fixtures"]
+pytest_plugins = ["shop_fixtures"]  # the fixtures every project of this recipe shares
 
 
 # --8<-- [start:template]
-DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql://test_user:test_password@localhost:5434/dataflow_test"
-)
 TEMPLATE = urlsplit(DATABASE_URL).path.lstrip("/") + "_template"
 _numbers = itertools.count(1)
 

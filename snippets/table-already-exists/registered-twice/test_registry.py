@@ -1,20 +1,9 @@
-"""One DataFlow instance shared by the tests of a module."""
+"""Tests of the models on one DataFlow instance, the one conftest.py makes."""
 
-import pytest
 from dataflow import DataFlow
 
 from app import register_models
-from shop_fixtures import DATABASE_URL
-
-# --8<-- [start:shared]
-shared_db = DataFlow(DATABASE_URL)  # made once, when pytest imports this module
-
-
-@pytest.fixture
-def models():
-    register_models(shared_db)  # runs again for every test that asks for it
-    return shared_db.get_models()
-# --8<-- [end:shared]
+from settings import DATABASE_URL
 
 
 # --8<-- [start:tests]
