@@ -33,6 +33,7 @@
 
 # %%
 import asyncpg
+
 from harness.notebook import live_database, run_recipe
 
 conn = await asyncpg.connect(str(live_database()))

@@ -38,9 +38,10 @@ import re
 
 import asyncpg
 from dataflow import DataFlow
-from harness.notebook import live_database, run_recipe, show
 from kailash.runtime import AsyncLocalRuntime
 from kailash.workflow.builder import WorkflowBuilder
+
+from harness.notebook import live_database, run_recipe, show
 
 server = str(live_database())  # the test database; the per-test one goes next to it
 

@@ -24,7 +24,6 @@
 #
 # - `live_database()`: a fresh database on the server `TEST_DATABASE_URL` names, else on a throwaway PostgreSQL; gone when the kernel exits
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
-# - `show(text)`: prints `text` as the recordings show it: ports, database names and passwords replaced
 #
 # The recipe runs it executes (`snippets/hanging-tests/recipe.toml`), each with how pytest should end and what it shows:
 #
@@ -35,7 +34,8 @@
 import asyncio
 
 import asyncpg
-from harness.notebook import live_database, run_recipe, show
+
+from harness.notebook import live_database, run_recipe
 
 db = live_database()
 first = await asyncpg.connect(str(db))

@@ -38,6 +38,7 @@ import sys
 import tempfile
 
 import asyncpg
+
 from harness.notebook import live_database, run_recipe
 
 server = str(live_database())  # the test database; the workers' databases go next to it

@@ -37,9 +37,10 @@ import logging
 import sys
 
 from dataflow import DataFlow
-from harness.notebook import live_database, run_recipe
 from kailash.runtime import AsyncLocalRuntime
 from kailash.workflow.builder import WorkflowBuilder
+
+from harness.notebook import live_database, run_recipe
 
 # DataFlow's pool messages, as a test run would log them
 handler = logging.StreamHandler(sys.stdout)

@@ -36,6 +36,7 @@
 
 # %%
 import asyncpg
+
 from harness.notebook import live_database, run_recipe, show
 
 db = live_database()
