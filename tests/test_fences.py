@@ -91,3 +91,42 @@ def test_a_failing_include_names_the_page_line():
 def test_console_steps_pair_each_command_with_its_output():
     code = "$ echo a\na\n$ true\n$ printf 'b\\nc\\n'\nb\nc\n"
     assert console_steps(code) == [("echo a", "a"), ("true", ""), ("printf 'b\\nc\\n'", "b\nc")]
+
+
+DROPS_A_COROUTINE = """\
+import asyncio
+import gc
+
+import pytest
+
+
+async def cleanup():
+    pass
+
+
+@pytest.mark.asyncio
+async def test_forgets_to_await():
+    cleanup()  # never awaited: Python warns when the coroutine is collected
+    gc.collect()
+    await asyncio.sleep(0)
+"""
+
+
+def outcome_with(tmp_path, name: str, config: str = "") -> int:
+    project = tmp_path / name
+    project.mkdir()
+    if config:
+        (project / ("pyproject.toml" if config.startswith("[tool.") else "pytest.ini")).write_text(config)
+    (project / "test_drop.py").write_text(DROPS_A_COROUTINE)
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    args += [] if config else ["-o", "asyncio_default_fixture_loop_scope=function"]  # only to silence its warning
+    proc = subprocess.run(args, cwd=project, capture_output=True, text=True, timeout=120, env=scrubbed_environ())
+    return proc.returncode
+
+
+@pytest.mark.parametrize("fence", [f for f in FENCES if f.kind in ("ini", "toml")], ids=lambda f: f.id)
+def test_a_config_block_changes_what_pytest_does(fence, tmp_path):
+    """Accepted is not enough (the block's own item checks that): under the block, a test that drops an
+    un-awaited coroutine fails; under pytest's defaults the same test passes with a warning."""
+    assert outcome_with(tmp_path, "defaults") == 0
+    assert outcome_with(tmp_path, "block", fence.code) == 1, f"{fence.id}: the test still passes under it"
