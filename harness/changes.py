@@ -54,6 +54,9 @@ def highlighted(body: str) -> list[int] | None:
     replacement file."""
     shown, marked, any_fix = 0, [], False
     for line in body.splitlines():
+        if not line.strip():  # a blank line between two includes is a line of the block
+            shown += 1
+            continue
         match = PROJECT_FILE.match(line)
         if not match or match[2] == "recorded":
             return None

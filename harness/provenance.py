@@ -22,7 +22,9 @@ from harness.dburl import mask
 from harness.recipes import Recipe, Run
 
 FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<info>[^\n`]*)\n(?P<body>(?:[ \t]*--8<-- [^\n]+\n)+)"
+    # the body: include lines, with blank lines between them (shown as a blank line between the parts)
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<info>[^\n`]*)\n"
+    r"(?P<body>[ \t]*--8<-- [^\n]+\n(?:(?:[ \t]*\n)*[ \t]*--8<-- [^\n]+\n)*)"
     r"(?P=indent)(?P=fence)[ \t]*$",
     re.M,
 )
@@ -62,7 +64,7 @@ def _recipe(slug: str) -> Recipe:
 
 def runs_shown(body: str) -> list[Run]:
     """The runs whose recordings a fence's lines include, in order, when they all do and are of one recipe."""
-    lines = body.splitlines()
+    lines = [line for line in body.splitlines() if line.strip()]
     found = [m for m in map(RECORDING.match, lines) if m]
     if not found or len(found) < len(lines) or len({m[1] for m in found}) != 1:
         return []

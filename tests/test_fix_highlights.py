@@ -41,3 +41,17 @@ def test_a_section_is_counted_from_its_first_shown_line(build):
     assert changes.with_highlights(one).splitlines()[0] == f'```python hl_lines="{changes._ranges(section)}"'
     site, _ = build
     assert 'class="hll"' in (site / "errors" / "cached-statement" / "index.html").read_text()
+
+
+@pytest.mark.unit
+def test_a_block_of_two_includes_with_a_blank_line_between_is_highlighted_around_it():
+    """An imports section, a blank line, the fix's section: the blank line is a line of the block, never
+    highlighted, and the lines after it are counted past it (such blocks once went unhighlighted)."""
+    imports = '--8<-- "snippets/table-already-exists/fixed-rollback/conftest.py:imports"\n'
+    section = '--8<-- "snippets/table-already-exists/fixed-rollback/conftest.py:conn"\n'
+    alone = changes.highlighted(imports)
+    together = changes.highlighted(imports + "\n" + section)
+    assert alone and together and together[: len(alone)] == alone
+    blank = changes._span(changes.REPO / "snippets/table-already-exists/fixed-rollback/conftest.py", "imports")
+    gap = blank[1] - blank[0] + 1  # the blank line's number in the block
+    assert gap not in together and max(together) > gap
