@@ -76,6 +76,8 @@ class Fence:
         where = f"{shown(self.page)}:{self.line}"
         if self.lang not in RUNNABLE and self.lang not in SHOWN:
             return f"{where}: fence language {self.lang!r} is not one this site knows ({LANGUAGES})"
+        if self.kind == "notest" and not self.reason:
+            return f'{where}: a notest block must say why it is not run: {{.{self.lang} notest reason="..."}}'
         if self.kind != "unaccounted":
             return ""
         if self.in_admonition:

@@ -27,9 +27,21 @@ def test_includes_stay_inside_the_repository():
 
 
 @pytest.mark.unit
-def test_not_run_blocks_stay_few():
+def test_not_run_blocks_say_why_and_stay_few():
     notest = [f for f in FENCES if f.kind == "notest"]
+    assert [f.id for f in notest if not f.reason] == [], 'give a reason="..." next to notest'
     assert len(notest) <= NOTEST_BUDGET, [f"{f.id}: {f.reason}" for f in notest]
+
+
+@pytest.mark.unit
+def test_a_notest_block_without_a_reason_is_a_problem_of_its_page():
+    """Its page item fails (harness/page_collector.py raises a fence's problem) instead of skipping."""
+    unexplained = Fence(DOCS / "made-up.md", 7, "bash", ["notest"], "{.bash notest}", "docker run x\n")
+    assert unexplained.problem == "docs/made-up.md:7: a notest block must say why it is not run: " + (
+        '{.bash notest reason="..."}'
+    )
+    explained = Fence(DOCS / "made-up.md", 7, "bash", ["notest"], '{.bash notest reason="no engine"}', "x\n")
+    assert explained.problem == "" and explained.reason == "no engine"
 
 
 def test_every_block_is_one_item_of_its_page():
