@@ -19,6 +19,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -111,7 +112,10 @@ def serve(url, tmp: Path, port: int | None, stop: threading.Event, root: Path = 
 
 
 def _wait_until_up(lab: subprocess.Popen, info_file: Path, stop: threading.Event) -> dict | None:
-    """The server's info once it listens (its info file is written then); None if it did not start."""
+    """The server's info once it accepts connections; None if it did not start.
+
+    Its info file is not enough: jupyter_server 2 writes it before its event loop runs the
+    callback that binds the port, so a client reading it at once can be refused."""
     deadline = time.monotonic() + START_TIMEOUT
     while not stop.is_set():
         if lab.poll() is not None:
@@ -121,7 +125,9 @@ def _wait_until_up(lab: subprocess.Popen, info_file: Path, stop: threading.Event
             )
             return None
         try:
-            return json.loads(info_file.read_text())
+            info = json.loads(info_file.read_text())
+            if _accepts(info["port"]):
+                return info
         except (FileNotFoundError, json.JSONDecodeError):  # not yet, or half written
             pass
         if time.monotonic() > deadline:
@@ -129,6 +135,14 @@ def _wait_until_up(lab: subprocess.Popen, info_file: Path, stop: threading.Event
             return None
         stop.wait(0.2)
     return None
+
+
+def _accepts(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:  # refused: not bound yet
+        return False
+    return True
 
 
 def _stop(lab: subprocess.Popen) -> None:

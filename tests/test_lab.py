@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 from urllib.request import Request, urlopen
@@ -27,6 +28,7 @@ import pytest
 import websocket
 
 from harness import database
+from harness.lab import _wait_until_up
 from harness.normalize import REPO
 from harness.notebook_runner import (
     CELL_TIMEOUT,
@@ -262,6 +264,30 @@ def test_lab_starts_its_own_server_and_ctrl_c_removes_it(tmp_path):
             socket.create_connection(("127.0.0.1", closed), timeout=2).close()
     assert not os.path.exists(workdir)
     assert psutil.wait_procs(children, timeout=5)[1] == []  # the watchdog sees the server gone
+
+
+# What jupyter_server 2 does: its info file first, the port bound a moment later by its event loop.
+INFO_BEFORE_BIND = """
+import json, socket, sys, time
+sock = socket.socket()
+sock.bind(("127.0.0.1", 0))
+open(sys.argv[1], "w").write(json.dumps({"port": sock.getsockname()[1]}))
+time.sleep(1)
+sock.listen()
+time.sleep(60)
+"""
+
+
+@pytest.mark.unit
+def test_the_lab_is_up_when_its_port_accepts_not_when_its_info_file_is_written(tmp_path):
+    info_file = tmp_path / "jpserver.json"
+    server = subprocess.Popen([sys.executable, "-c", INFO_BEFORE_BIND, str(info_file)])
+    try:
+        info = _wait_until_up(server, info_file, threading.Event())
+        socket.create_connection(("127.0.0.1", info["port"]), timeout=2).close()
+    finally:
+        server.kill()
+        server.wait()
 
 
 def test_a_wrong_database_url_is_one_line(tmp_path):
