@@ -6,7 +6,7 @@ import pytest_asyncio
 pytest_plugins = ["shop_fixtures"]  # the fixtures every project of this recipe shares
 
 
-# --8<-- [start:own-tables]
+# --8<-- [start:schema]
 @pytest_asyncio.fixture(autouse=True)
 async def drop_own_tables(database_url):  # a test database: shop_fixtures.checked() said so
     connection = await asyncpg.connect(database_url)
@@ -21,4 +21,4 @@ async def drop_own_tables(database_url):  # a test database: shop_fixtures.check
     finally:
         await connection.close()
     yield
-# --8<-- [end:own-tables]
+# --8<-- [end:schema]

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest_asyncio
 
+# --8<-- [start:role]
 # Imported test functions are collected here too, and use this module's database_url.
 from test_customers import test_add_customer, test_no_customers_yet  # noqa: F401
 from test_signup import test_signup, test_signup_again  # noqa: F401
@@ -13,7 +14,6 @@ from test_signup import test_signup, test_signup_again  # noqa: F401
 PASSWORD = secrets.token_hex(12)  # made up for this run: app_user exists only on the run's own server
 
 
-# --8<-- [start:role]
 @pytest_asyncio.fixture
 async def database_url(server_url):  # for this module's tests: the same database, as app_user
     admin = await asyncpg.connect(server_url)  # a superuser in this run
