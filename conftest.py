@@ -39,6 +39,8 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    if not config.option.collectonly and not config.getoption("--update-recorded"):
+        runcache.allow_forks(config.add_cleanup)  # this process's recipe runs may fork (harness/forkserver.py)
     if os.environ.get(WORKER) or config.option.collectonly:
         return
     os.environ[database.OWNER_ENV] = str(os.getpid())  # this job owns the databases it makes
