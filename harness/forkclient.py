@@ -34,7 +34,8 @@ if not reply:
     os._exit(70)
 kind, n = json.loads(reply)
 if kind == "signal":
-    signal.signal(n, signal.SIG_DFL)
+    if n not in (signal.SIGKILL, signal.SIGSTOP):  # the two that cannot be caught, nor be set
+        signal.signal(n, signal.SIG_DFL)
     os.kill(os.getpid(), n)
 os._exit(n)
 """
