@@ -9,6 +9,7 @@ One server per test process (each xdist worker), started on the first run that m
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -18,9 +19,9 @@ from pathlib import Path
 
 SERVER = Path(__file__).with_name("forkserver.py")
 START_TIMEOUT = 120  # seconds; imports take 2 s on an idle machine
-# -I -S: the shim reads no PYTHON* variable and imports no site-packages; it starts in about 15 ms.
-SHIM = """#!{python} -IS
-import json, os, signal, socket, struct, sys
+# The shim is this script run by `python -I -S` (no PYTHON* variable read, no site-packages imported; it
+# starts in about 15 ms), from a /bin/sh line: a #! line may not hold a long path, or one with spaces.
+SHIM = """import json, os, signal, socket, struct, sys
 conn = socket.socket(socket.AF_UNIX)
 conn.connect({socket!r})
 data = json.dumps({{"argv": sys.argv[1:], "cwd": os.getcwd(), "env": dict(os.environ)}}).encode()
@@ -67,7 +68,9 @@ class Forks:
         self.folder = Path(tempfile.mkdtemp(prefix="forkserver-"))
         shim = self.folder / "bin" / "python"
         shim.parent.mkdir()
-        shim.write_text(SHIM.format(python=sys.executable, socket=str(self.folder / "socket")))
+        script = self.folder / "shim.py"
+        script.write_text(SHIM.format(socket=str(self.folder / "socket")))
+        shim.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -I -S {shlex.quote(str(script))} "$@"\n')
         shim.chmod(0o700)
         self.process = subprocess.Popen(
             [sys.executable, str(SERVER), str(self.folder), str(os.getpid())],
