@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from harness import pgserver
+from harness import bench_timeline, pgserver
 from harness.normalize import REPO
 
 # pytest --durations lines: "12.34s call     tests/test_recipes.py::test_run...[slug/run]"
@@ -175,10 +175,21 @@ def main() -> int:
     build_and_weigh(env)
     workers = os.environ.get("TEST_WORKERS", "3")  # ./dev test's default
     cpu_before = cpu_times()
-    # The README's command itself, so the figures are for its workers and its scheduling.
-    job, output = timed([str(REPO / "dev"), "test", "-q", "--durations=0", "--durations-min=0"], env=env)
+    with tempfile.TemporaryDirectory() as tmp:
+        timeline = os.path.join(tmp, "timeline.jsonl")
+        # The README's command itself, so the figures are for its workers and its scheduling.
+        job, output = timed(
+            [str(REPO / "dev"), "test", "-q", "--durations=0", "--durations-min=0", "-p", "harness.bench_timeline"],
+            env={**env, bench_timeline.ENV: timeline},
+        )
+        ends = bench_timeline.worker_ends(timeline)
     cpu = cpu_share(cpu_before, cpu_times())
     print(f"test job (./dev test, {workers} workers): {job:.2f}s wall" + (f", the cores {cpu:.0%} busy" if cpu else ""))
+    last = max(ends.values())
+    print(
+        "each worker's last test ended at: "
+        + ", ".join(f"{worker} {end:.0f}s (then idle {last - end:.0f}s)" for worker, end in ends.items())
+    )
     durations = [(float(m[1]), m[2], m[3]) for m in map(DURATION.match, output.splitlines()) if m]
     totals: dict[str, float] = {}
     for seconds, when, test in durations:
