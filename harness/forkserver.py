@@ -2,7 +2,8 @@
 
 A fresh `python -m pytest` spends about 1.5 s of CPU starting Python and importing DataFlow before any
 test runs; a child forked from a process that already imported them starts in about 0.3 s. The test job
-runs some 120 recipe runs on 2 cores, so that start-up was a third of its CPU (harness/forkclient.py).
+runs some 120 recipe runs on 2 cores: about 180 s of the 820 s of CPU a job used (./dev bench, 96 % busy
+in 426 s) went to that start-up.
 
 Run as a script (`python harness/forkserver.py FOLDER PARENT_PID`), never imported by a run: it imports
 nothing of the harness, so a run's sys.modules holds only what a fresh `python -m pytest` could import.

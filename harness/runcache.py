@@ -48,8 +48,9 @@ def python_for(run: Run, base: DatabaseURL) -> str | Path:
     """The interpreter execute() should start for `run`: the fork server's shim, or a fresh python.
 
     Fresh: a run whose recipe sets `env` (read at import time, and HIDE_MODULES hides modules the
-    server has imported), and every run of --update-recorded ($RECORDED_UPDATES, which its controller
-    sets): recordings come from fresh interpreters only."""
+    server has imported), one that records warnings or is in FRESH_ONLY, and every run of
+    --update-recorded ($RECORDED_UPDATES, which its controller sets): recordings come from fresh
+    interpreters only."""
     global _forks
     if _cleanup is None or os.environ.get(FORK_ENV) == "0" or os.environ.get(UPDATES_ENV):
         return sys.executable
