@@ -96,7 +96,7 @@ print(section(fixed, "outcome"))
 # %% [markdown]
 # ## Server connections after each test
 #
-# The counts come from `pg_stat_activity` (rows for the test database, the meter's own not counted). Leaking, each
+# The counts come from `pg_stat_activity` (client connections to the test database, the meter's own not counted). Leaking, each
 # test leaves one more connection until `test_user`'s 7 slots are full (6 plus the meter's); fixed, one connection
 # stays: the one DataFlow keeps for creating tables, which `close_async()` does not close.
 #

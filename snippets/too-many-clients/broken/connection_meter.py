@@ -14,6 +14,7 @@ from conftest import DATABASE_URL
 COUNT = """
     SELECT count(*) FROM pg_stat_activity
     WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND backend_type = 'client backend'  -- not the server's autovacuum worker
 """
 counts = []
 

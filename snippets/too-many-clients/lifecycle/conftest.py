@@ -56,11 +56,13 @@ async def call(db, method: str):
 
 
 def server_connections() -> Counter:
-    """The test database's connections per application_name, once the count stops changing: a
-    connection closed a moment ago leaves pg_stat_activity only when its server process has exited."""
+    """The test database's client connections per application_name (the server's autovacuum worker
+    is listed under the database too), once the count stops changing: a connection closed a moment
+    ago leaves pg_stat_activity only when its server process has exited."""
     query = """
         SELECT application_name, count(*) FROM pg_stat_activity
-        WHERE datname = current_database() AND pid <> pg_backend_pid() GROUP BY 1
+        WHERE datname = current_database() AND backend_type = 'client backend'
+          AND pid <> pg_backend_pid() GROUP BY 1
     """
     with psycopg.connect(DATABASE_URL, autocommit=True) as meter:
         counts, deadline = dict(meter.execute(query).fetchall()), time.monotonic() + 5

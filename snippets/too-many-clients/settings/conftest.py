@@ -10,11 +10,12 @@ DATABASE_URL = os.environ.get(
 
 
 def server_connections(url=DATABASE_URL):
-    """Rows in pg_stat_activity for the test database, not counting this query's own."""
+    """Client connections to the test database, not counting this query's own. Only client backends:
+    the server's autovacuum worker also shows up in pg_stat_activity with the database's name."""
     with psycopg.connect(url) as connection:
         return connection.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
         ).fetchone()[0]
 
 
