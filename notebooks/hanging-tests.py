@@ -24,11 +24,15 @@
 #
 # - `live_database()`: a fresh database on the server `TEST_DATABASE_URL` names, else on a throwaway PostgreSQL; gone when the kernel exits
 # - `run_recipe(slug, run)`: runs one of a recipe's runs with pytest on that server; prints how pytest ended and what its recording holds
+# - `show(text)`: prints `text` as the recordings show it: ports, database names and passwords replaced
+# - `Recipe.load(slug)`: the recipe's projects and runs, from `snippets/<slug>/recipe.toml`
+# - `execute(run, url)`: runs one recipe run with pytest against `url`'s server; returns its output and outcome
 #
 # The recipe runs it executes (`snippets/hanging-tests/recipe.toml`), each with how pytest should end and what it shows:
 #
 # - `fail-fast` → failed: with the fail-fast settings the broken tests fail, each with its cause
 # - `fixed` → passed: the fixed tests pass with the fail-fast settings still in place
+# - `exit-poller-left-running` → failed: a thread the test started never ends: the tests pass, then the exit watchdog ends the process with status 1
 
 # %%
 import asyncio
@@ -133,3 +137,25 @@ run_recipe("hanging-tests", "fail-fast")
 
 # %%
 run_recipe("hanging-tests", "fixed")
+
+# %% [markdown]
+# ## Tests that pass, then a process that does not end
+#
+# In the recipe's `exit-poller-left-running` run, a fixture starts a thread that polls the database and nobody stops
+# it. The tests pass and pytest prints its summary line; then Python waits for that thread before it exits. The
+# `conftest.py` of the recipe arms `faulthandler.dump_traceback_later` when pytest is done, so five seconds later
+# (`TEST_EXIT_TIMEOUT=5`) the process prints every thread's stack to stderr and exits with status 1. The recording keeps
+# pytest's report, not that stderr. Here is the report, then the lines of the dump that name each thread and say where it waits: the poller in the test's `poll`, the main thread in `threading`'s `_shutdown`:
+
+# %%
+from harness.notebook import Recipe, execute, show
+
+run = Recipe.load("hanging-tests").run("exit-poller-left-running")
+result = execute(run, live_database())
+print("pytest ended:", result.outcome)
+report, timeout, dump = result.output.partition("Timeout (0:00:05)!")
+show(report + timeout)
+# Each thread's first line, and its frames in the test's file and in _shutdown: the other frames
+# depend on what the poller's event loop is doing at that moment.
+kept = ("Thread ", "test_poller.py", " in _shutdown")
+show("\n".join(line for line in dump.splitlines() if any(k in line for k in kept)))
