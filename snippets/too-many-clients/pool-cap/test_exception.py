@@ -12,7 +12,7 @@ from test_pool_cap import SLOW_URL
 @pytest.mark.asyncio
 async def test_what_it_raises():
     node = AsyncSQLDatabaseNode(connection_string=SLOW_URL, database_type="postgresql")
-    # Two queries at once: one creates the pool (7 s), the other gives up waiting for it after 5 s.
+    # Two queries at once: one creates the pool (15 s), the other gives up waiting for it after 5 s.
     queries = [asyncio.create_task(node.async_run(query="SELECT 1")) for _ in range(2)]
     done, creating = await asyncio.wait(queries, return_when=asyncio.FIRST_COMPLETED)
     (error,) = [query.exception() for query in done]

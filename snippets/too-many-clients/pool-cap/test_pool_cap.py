@@ -12,9 +12,10 @@ from db_helpers import DATABASE_URL, create_item
 # The cap on pools per process is 100 unless set; 3 here, so that three leaked pools reach it.
 set_pool_defaults(max_pool_count_per_process=3)
 
-# The same database, but the server waits 7 s after authenticating each connection: 2 s longer than the
-# 5 s a second operation waits for the first to finish creating the pool.
-SLOW_URL = f"{DATABASE_URL}?post_auth_delay=7"
+# The same database, but the server waits 15 s after authenticating each connection: longer than the
+# 5 s a second operation waits for the first to finish creating the pool, with 10 s to spare for a
+# loaded machine, where the second operation reaches that wait later (with 7 s, one did in time).
+SLOW_URL = f"{DATABASE_URL}?post_auth_delay=15"
 
 
 @pytest.mark.asyncio
