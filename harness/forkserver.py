@@ -99,7 +99,8 @@ class Server:
         pid = os.fork()
         if pid == 0:
             _child(self.run, request, fds, conn)
-        os.setpgid(pid, pid)  # as the runner does: either may come first
+        with contextlib.suppress(PermissionError):  # EACCES: the run has exec'd, after its own setpgid
+            os.setpgid(pid, pid)  # as the run does itself: either may come first
         for fd in fds:
             os.close(fd)
         pidfd = os.pidfd_open(pid)
