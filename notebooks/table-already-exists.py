@@ -129,7 +129,10 @@ import asyncio
 
 
 async def other_sessions():
-    query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    query = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"  # not the autovacuum worker
+    )
     for _ in range(50):  # the server process of a connection just closed may take a moment to exit
         count = await connection.fetchval(query)
         if count <= 1:
