@@ -71,6 +71,19 @@ async def sessions(name: str) -> list[int]:
     return sorted(row["pid"] for row in rows)
 
 
+async def settled_count(name: str) -> int:
+    """How many sessions it has once the number holds still for 0.1 s (at most 5 s): a connection
+    closed a moment ago is listed until its server process has exited."""
+    last = None
+    for _ in range(50):
+        count = len(await sessions(name))
+        if count == last:
+            break
+        last = count
+        await asyncio.sleep(0.1)
+    return count
+
+
 async def end_sessions(name: str) -> None:
     await on_server("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
                     " WHERE datname = $1 AND usename = current_user", name)
@@ -107,7 +120,7 @@ async def try_drop(name: str) -> None:
 
 
 name, db = await dataflow_in(1)
-print("sessions in its database:", len(await sessions(name)))
+print("sessions in its database:", await settled_count(name))
 
 # %% [markdown]
 # ## Dropping it while the instance is open
@@ -122,7 +135,7 @@ await try_drop(name)
 
 # %%
 await db.close_async()
-print("sessions left after close_async():", len(await sessions(name)))
+print("sessions left after close_async():", await settled_count(name))
 await try_drop(name)
 
 # %% [markdown]
