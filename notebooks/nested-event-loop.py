@@ -54,13 +54,21 @@ print("a loop is running here:", asyncio.get_running_loop().is_running())
 # ## `asyncio.run()` inside a running loop
 
 # %% tags=["raises-exception"]
-asyncio.run(server_version())
+coroutine = server_version()
+try:
+    asyncio.run(coroutine)
+finally:
+    coroutine.close()  # never run: closed now, not warned about whenever it is garbage-collected
 
 # %% [markdown]
 # ## `run_until_complete()` on the loop that is running
 
 # %% tags=["raises-exception"]
-asyncio.get_running_loop().run_until_complete(server_version())
+coroutine = server_version()
+try:
+    asyncio.get_running_loop().run_until_complete(coroutine)
+finally:
+    coroutine.close()
 
 # %% [markdown]
 # ## The fix: await it
