@@ -83,12 +83,13 @@ def pools(db) -> Counter:
 
 def threads_since(before: set) -> Counter:
     """Threads alive now that were not in `before`, by name with the numbers taken out. A thread
-    pool counts once, whatever its number of workers (ThreadPoolExecutor-<pool>_<worker>): it
-    starts another one when a task comes before the last has gone idle, which is timing."""
+    pool counts once, whatever its number of workers (ThreadPoolExecutor-<pool>_<worker>,
+    dataflow_async__<worker>): it starts another one when a task comes before the last has gone
+    idle, which is timing."""
     new = [thread.name for thread in threading.enumerate() if thread not in before]
-    pools = {name.rsplit("_", 1)[0] for name in new if name.startswith("ThreadPoolExecutor-")}
-    others = [name for name in new if not name.startswith("ThreadPoolExecutor-")]
-    return Counter(re.sub(r"[-_]*\d+(_\d+)?$", "", name) for name in [*pools, *others])
+    pools = {re.sub(r"_\d+$", "", name) for name in new if re.search(r"_\d+$", name)}
+    others = [name for name in new if not re.search(r"_\d+$", name)]
+    return Counter(re.sub(r"[-_]*\d*$", "", name) for name in [*pools, *others])
 
 
 async def create(model: str, name: str) -> dict:
