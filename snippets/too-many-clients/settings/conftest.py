@@ -1,4 +1,5 @@
 import os
+import time
 
 import psycopg
 from kailash.runtime import AsyncLocalRuntime
@@ -10,13 +11,23 @@ DATABASE_URL = os.environ.get(
 
 
 def server_connections(url=DATABASE_URL):
-    """Client connections to the test database, not counting this query's own. Only client backends:
-    the server's autovacuum worker also shows up in pg_stat_activity with the database's name."""
-    with psycopg.connect(url) as connection:
-        return connection.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
-        ).fetchone()[0]
+    """Client connections to the test database, not counting this query's own, once the count stops
+    changing (at most 5 s): a connection closed a moment ago leaves pg_stat_activity only when its
+    server process has exited. Only client backends: the server's autovacuum worker also shows up in
+    pg_stat_activity with the database's name."""
+    query = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+    )
+    with psycopg.connect(url, autocommit=True) as meter:
+        count, deadline = meter.execute(query).fetchone()[0], time.monotonic() + 5
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            again = meter.execute(query).fetchone()[0]
+            if again == count:
+                break
+            count = again
+    return count
 
 
 async def create(model, name, runtime=None):
