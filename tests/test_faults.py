@@ -5,6 +5,7 @@ nothing else. Nested runs get their own owner pid (the controller sets it), so t
 never touch this job's databases.
 """
 
+import asyncio
 import os
 import re
 import shutil
@@ -351,6 +352,30 @@ def test_a_database_autovacuum_is_working_in_is_dropped():
             assert harness_databases(server.url()) == []  # the harness's drop did it, both times
     finally:
         server.stop()
+
+
+def test_a_database_created_and_dropped_cuts_post_auth_delay_short(base_url):
+    """Why too-many-clients' pool-cap runs have a server of their own: their slow database asks for
+    post_auth_delay=15, and every other run of the job creates and drops a database on the shared
+    server, which ends that wait early (the page says so)."""
+
+    async def slow_connect() -> float:
+        started = time.monotonic()
+        connection = await asyncpg.connect(f"{base_url}?post_auth_delay=15")
+        await connection.close()
+        return time.monotonic() - started
+
+    def create_and_drop() -> None:
+        with database.fresh_database(base_url):
+            pass
+
+    async def meanwhile_create_and_drop() -> float:
+        slow = asyncio.ensure_future(slow_connect())
+        await asyncio.sleep(1)
+        await asyncio.to_thread(create_and_drop)
+        return await slow
+
+    assert _run(meanwhile_create_and_drop()) < 10
 
 
 async def _busy_for_autovacuum(url) -> None:
