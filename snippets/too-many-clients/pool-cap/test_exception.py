@@ -8,7 +8,6 @@ from kailash.nodes.data.async_sql import AsyncSQLDatabaseNode
 
 from test_pool_cap import SLOW_URL
 
-
 # A URL of its own: the node's pool key is the event loop's id and the URL, and this test's loop can
 # reuse the id of the previous test's, whose pool on SLOW_URL is still open (seen: no error at all).
 URL = f"{SLOW_URL}&application_name=what_it_raises"
